@@ -1,0 +1,29 @@
+package io.emqxclientmonitor;
+
+import org.apache.camel.main.Main;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Builds the camel-main application: properties from {@code application.properties} in the working directory
+ * (else the copy in the jar), routes from {@code routes/} on disk (else the copies in the jar), our beans.
+ */
+public final class CamelLauncher {
+    private CamelLauncher() {
+    }
+
+    public static Main create(Map<String, String> overrides) {
+        Main main = new Main();
+        main.configure().addConfiguration(MonitorBeans.class);
+        main.setDefaultPropertyPlaceholderLocation(
+                "classpath:application.properties;optional=true,file:application.properties;optional=true");
+        if (!Files.isDirectory(Path.of("routes"))) {
+            main.addOverrideProperty("camel.main.routes-include-pattern", "classpath:routes/*.yaml");
+            main.addOverrideProperty("camel.main.routes-reload-enabled", "false");
+        }
+        overrides.forEach(main::addOverrideProperty);
+        return main;
+    }
+}

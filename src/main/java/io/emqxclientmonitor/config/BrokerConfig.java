@@ -1,0 +1,33 @@
+package io.emqxclientmonitor.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One EMQX broker (cluster) and the clients watched on it.
+ *
+ * @param name        the key under {@code emqx.broker.<name>.*}, or {@code default} for the single-broker form
+ * @param alias       the value of the {@code broker} label
+ * @param apiUrl      EMQX's API base, e.g. {@code http://emqx:18083/api}, always without a trailing slash
+ * @param clientsFile where the clients came from, if a file (watched for changes), else null
+ */
+public record BrokerConfig(String name, String alias, URI apiUrl, String apiKey, String apiSecret,
+                           Duration timeout, int attempts, TlsSettings tls,
+                           List<MonitoredClient> clients, Path clientsFile) {
+
+    public BrokerConfig {
+        clients = List.copyOf(clients);
+    }
+
+    public BrokerConfig withClients(List<MonitoredClient> newClients) {
+        return new BrokerConfig(name, alias, apiUrl, apiKey, apiSecret, timeout, attempts, tls, newClients, clientsFile);
+    }
+
+    /** Never prints the secret. */
+    @Override
+    public String toString() {
+        return "BrokerConfig[alias=" + alias + ", apiUrl=" + apiUrl + ", clients=" + clients.size() + "]";
+    }
+}

@@ -1,0 +1,250 @@
+package io.emqxclientmonitor.emqx;
+
+import io.emqxclientmonitor.config.BrokerConfig;
+import io.emqxclientmonitor.config.MonitoredClient;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One poll of one broker, walked by the poll route: which request comes next, what each page means, which rows
+ * to keep. Knows EMQX's quirks: repeated {@code clientid} filters in as few requests as the request line allows,
+ * paging on {@code meta.hasnext}, brokers before 5.6 that ignore the filter, takeover duplicates.
+ * Used by one thread at a time (the route's).
+ */
+public final class BrokerPoll {
+    private static final int MAX_PAGES = 10_000;
+
+    private final PollPlan plan;
+    private final BrokerConfig broker;
+    private final String rawPath;
+    private final Set<String> monitored = new HashSet<>();
+    private final List<String> monitoredInOrder;
+    private final Map<String, ClientRecord> records = new HashMap<>();
+    private final Instant startedAt;
+    private final long startedNanos = System.nanoTime();
+
+    private boolean fullList;
+    private int maxRequestLine;
+    private int fullListLimit;
+    private List<List<String>> batches;
+    private Set<String> currentBatch = Set.of();
+    private int batchIndex;
+    private int page = 1;
+    private boolean pageDone;
+    private boolean finished;
+    private PollFailure failure;
+    private int requests;
+    private int skippedRows;
+    private boolean filterIgnoredDetected;
+
+    public BrokerPoll(PollPlan plan, Instant startedAt) {
+        this.plan = plan;
+        this.broker = plan.broker();
+        this.startedAt = startedAt;
+        this.rawPath = broker.apiUrl().getRawPath() + "/v5/clients";
+        this.monitoredInOrder = broker.clients().stream().map(MonitoredClient::clientId).toList();
+        this.monitored.addAll(monitoredInOrder);
+        this.fullList = plan.fullList();
+        this.maxRequestLine = plan.maxRequestLine();
+        this.fullListLimit = plan.pageLimit();
+        replan();
+    }
+
+    private void replan() {
+        records.clear();
+        batchIndex = 0;
+        page = 1;
+        if (fullList) {
+            batches = List.of(List.of());
+        } else {
+            try {
+                batches = ClientsQuery.batches(monitoredInOrder, rawPath, PollPlan.FILTERED_LIMIT, maxRequestLine);
+            } catch (IllegalArgumentException e) {
+                fail(PollFailure.Reason.HTTP_4XX, e.getMessage() + ": shorten that client id or raise emqx.max-request-line");
+            }
+        }
+        finished = batches == null || batches.isEmpty();
+    }
+
+    public String brokerAlias() {
+        return broker.alias();
+    }
+
+    public BrokerConfig broker() {
+        return broker;
+    }
+
+    public boolean hasNextRequest() {
+        return !finished && failure == null;
+    }
+
+    /** The query string of the next request; counts it. */
+    public String nextQuery() {
+        requests++;
+        List<String> ids = batches.get(batchIndex);
+        currentBatch = new HashSet<>(ids);
+        int limit = fullList ? fullListLimit : PollPlan.FILTERED_LIMIT;
+        return ClientsQuery.page(page, limit, ids);
+    }
+
+    /** HTTP Basic credentials for EMQX's API key, sent with every request (preemptively). */
+    public String authorization() {
+        String pair = broker.apiKey() + ":" + broker.apiSecret();
+        return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Reads one page of {@code GET /clients} and returns its rows, or an empty list when the page was
+     * discarded (failure, or EMQX turned out to ignore the filter and the poll starts over with the full list).
+     */
+    public List<Object> acceptPage(Object body) {
+        if (failure != null) {
+            return List.of();
+        }
+        if (!(body instanceof Map<?, ?> envelope) || !(envelope.get("data") instanceof List<?> data)) {
+            throw new InvalidResponseException("EMQX's answer has no 'data' list: is " + broker.apiUrl()
+                    + " EMQX's API base (…:18083/api)?");
+        }
+        int limit = fullList ? fullListLimit : PollPlan.FILTERED_LIMIT;
+        if (!fullList && filterIgnored(data)) {
+            filterIgnoredDetected = true;
+            fullList = true;
+            replan();
+            return List.of();
+        }
+        advance(hasNext(envelope.get("meta"), data.size(), limit));
+        @SuppressWarnings("unchecked")
+        List<Object> rows = (List<Object>) data;
+        return rows;
+    }
+
+    /** EMQX before 5.6 drops the unknown {@code clientid} parameter and lists everyone. */
+    private boolean filterIgnored(List<?> data) {
+        for (Object row : data) {
+            if (row instanceof Map<?, ?> map && map.get("clientid") instanceof String id
+                    && !currentBatch.contains(id) && Boolean.TRUE.equals(map.get("connected"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasNext(Object meta, int rows, int limit) {
+        if (meta instanceof Map<?, ?> m && m.get("hasnext") instanceof Boolean hasnext) {
+            return hasnext;
+        }
+        return rows >= limit; // EMQX 5.0.0-5.0.14 has no hasnext
+    }
+
+    private void advance(boolean hasNext) {
+        if (hasNext) {
+            page++;
+            if (page > MAX_PAGES) {
+                fail(PollFailure.Reason.INVALID_RESPONSE, "EMQX kept answering hasnext:true for " + MAX_PAGES + " pages");
+            }
+            return;
+        }
+        page = 1;
+        batchIndex++;
+        finished = batchIndex >= batches.size();
+    }
+
+    public boolean isMonitored(Object row) {
+        return row instanceof Map<?, ?> map && map.get("clientid") instanceof String id && monitored.contains(id);
+    }
+
+    /** Keeps a monitored row; of takeover duplicates, the connected row, then the newest connection, wins. */
+    public void observe(Object row) {
+        ClientRecord record = ClientRecordParser.parse(row);
+        if (record == null || !monitored.contains(record.clientId())) {
+            skippedRows++;
+            return;
+        }
+        ClientRecord earlier = records.get(record.clientId());
+        if (earlier == null || record.preferredOver(earlier)) {
+            records.put(record.clientId(), record);
+        }
+    }
+
+    /** EMQX answered 414: the request line is too long for it (or for a proxy in front). */
+    public boolean shrinkRequestLine() {
+        if (fullList || maxRequestLine <= 1024) {
+            return false;
+        }
+        maxRequestLine = maxRequestLine * 3 / 4;
+        replan();
+        return true;
+    }
+
+    /** EMQX answered 400 to a full-list page: before 5.5 {@code limit} may not exceed 1000. */
+    public boolean shrinkPageLimit() {
+        if (!fullList || fullListLimit <= PollPlan.SMALLEST_FULL_LIST_LIMIT) {
+            return false;
+        }
+        fullListLimit = PollPlan.SMALLEST_FULL_LIST_LIMIT;
+        replan();
+        return true;
+    }
+
+    public void fail(PollFailure.Reason reason, String message) {
+        if (failure == null) {
+            failure = new PollFailure(reason, message);
+        }
+    }
+
+    public PollFailure failure() {
+        return failure;
+    }
+
+    public boolean succeeded() {
+        return failure == null && finished;
+    }
+
+    public Map<String, ClientRecord> records() {
+        return Collections.unmodifiableMap(records);
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    public double elapsedSeconds() {
+        return (System.nanoTime() - startedNanos) / 1e9;
+    }
+
+    public int requests() {
+        return requests;
+    }
+
+    public int skippedRows() {
+        return skippedRows;
+    }
+
+    public boolean filterIgnoredDetected() {
+        return filterIgnoredDetected;
+    }
+
+    public boolean fullList() {
+        return fullList;
+    }
+
+    public int maxRequestLine() {
+        return maxRequestLine;
+    }
+
+    public int fullListLimit() {
+        return fullListLimit;
+    }
+
+    public int batchCount() {
+        return batches == null ? 0 : batches.size();
+    }
+}

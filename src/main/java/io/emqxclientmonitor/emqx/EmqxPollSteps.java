@@ -1,0 +1,110 @@
+package io.emqxclientmonitor.emqx;
+
+import io.emqxclientmonitor.state.ClientTracker;
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+/**
+ * The Java steps of the poll routes (bean {@code emqxPoll}). The routes keep the current {@link BrokerPoll} in the
+ * exchange property {@value #POLL}; every method here is one step a route names.
+ */
+public final class EmqxPollSteps {
+    public static final String POLL = "emqxPoll";
+    private static final Logger LOG = LoggerFactory.getLogger(EmqxPollSteps.class);
+
+    private final ClientTracker tracker;
+    private final EmqxEndpoints endpoints;
+
+    public EmqxPollSteps(ClientTracker tracker, EmqxEndpoints endpoints) {
+        this.tracker = tracker;
+        this.endpoints = endpoints;
+    }
+
+    /** The aliases of the brokers to poll, one exchange each. */
+    public List<String> brokers() {
+        return tracker.brokerAliases();
+    }
+
+    public BrokerPoll start(@Body String brokerAlias) {
+        return tracker.startPoll(brokerAlias);
+    }
+
+    public boolean hasNextRequest(@ExchangeProperty(POLL) BrokerPoll poll) {
+        return poll != null && poll.hasNextRequest();
+    }
+
+    public String nextQuery(@ExchangeProperty(POLL) BrokerPoll poll) {
+        return poll.nextQuery();
+    }
+
+    public String authorization(@ExchangeProperty(POLL) BrokerPoll poll) {
+        return poll.authorization();
+    }
+
+    /** The camel-http endpoint of the poll's broker (timeouts, TLS), without credentials. */
+    public String endpoint(@ExchangeProperty(POLL) BrokerPoll poll) {
+        return endpoints.clientsEndpoint(poll.broker());
+    }
+
+    public List<Object> rows(@ExchangeProperty(POLL) BrokerPoll poll, @Body Object page) {
+        return poll.acceptPage(page);
+    }
+
+    public boolean isMonitored(@ExchangeProperty(POLL) BrokerPoll poll, @Body Object row) {
+        return poll.isMonitored(row);
+    }
+
+    public void observe(@ExchangeProperty(POLL) BrokerPoll poll, @Body Object row) {
+        poll.observe(row);
+    }
+
+    public void complete(@ExchangeProperty(POLL) BrokerPoll poll) {
+        tracker.complete(poll);
+    }
+
+    /** Retry network errors and 5xx (NODE_DOWN, INTERNAL_ERROR); never 4xx or bad answers. */
+    public boolean isRetryable(Exchange exchange) {
+        Throwable error = exchange.getException() != null ? exchange.getException()
+                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        return error != null && FailureClassifier.isRetryable(error);
+    }
+
+    /** The broker's {@code attempts} bound the redeliveries of one request. */
+    public boolean hasAttemptsLeft(@ExchangeProperty(POLL) BrokerPoll poll,
+                                   @Header(Exchange.REDELIVERY_COUNTER) Integer redeliveries) {
+        int done = redeliveries == null ? 0 : redeliveries;
+        return done + 1 < poll.broker().attempts();
+    }
+
+    /** A request failed for good: the poll of this broker ends with that failure. */
+    public void failed(@ExchangeProperty(POLL) BrokerPoll poll,
+                       @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable error) {
+        PollFailure failure = FailureClassifier.classify(error, poll.broker());
+        poll.fail(failure.reason(), failure.message());
+    }
+
+    /** EMQX refused a request (4xx): smaller requests after a 414 or a 400 for {@code limit}, else the poll fails. */
+    public void rejected(@ExchangeProperty(POLL) BrokerPoll poll,
+                         @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable error) {
+        if (error instanceof HttpOperationFailedException http) {
+            if (http.getStatusCode() == 414 && poll.shrinkRequestLine()) {
+                LOG.warn("broker {}: EMQX answered 414 (request line too long); retrying with requests of at most {} bytes",
+                        poll.brokerAlias(), poll.maxRequestLine());
+                return;
+            }
+            if (http.getStatusCode() == 400 && poll.shrinkPageLimit()) {
+                LOG.warn("broker {}: EMQX refused limit=10000 (EMQX before 5.5); paging with limit={}",
+                        poll.brokerAlias(), poll.fullListLimit());
+                return;
+            }
+        }
+        failed(poll, error);
+    }
+}

@@ -1,0 +1,16 @@
+package io.emqxclientmonitor.emqx;
+
+import io.emqxclientmonitor.config.BrokerConfig;
+
+/**
+ * How to ask a broker for its clients this time, as learnt from earlier polls.
+ *
+ * @param fullList       page through every client (EMQX before 5.6 ignores the {@code clientid} filter)
+ * @param maxRequestLine request-line budget in bytes (EMQX/Cowboy answers 414 above 8000)
+ * @param pageLimit      {@code limit} for full-list paging (EMQX before 5.5 accepts at most 1000)
+ */
+public record PollPlan(BrokerConfig broker, boolean fullList, int maxRequestLine, int pageLimit) {
+    /** {@code limit} for filtered batches: every EMQX version accepts it and it covers a full batch. */
+    public static final int FILTERED_LIMIT = 1000;
+    public static final int SMALLEST_FULL_LIST_LIMIT = 1000;
+}

@@ -1,0 +1,46 @@
+package io.emqxclientmonitor.metrics;
+
+import io.emqxclientmonitor.emqx.PollFailure;
+import io.emqxclientmonitor.state.BrokerHealth;
+import io.emqxclientmonitor.state.BrokerState;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The exporter's own health per broker, as Micrometer meters reading {@link BrokerHealth}: {@code up},
+ * staleness, last poll duration, errors by reason, and the request counter the fetch route increments.
+ */
+public final class BrokerMeters {
+    public static final String API_REQUESTS = "emqx.client.monitor.api.requests";
+    static final String API_REQUESTS_HELP = "HTTP requests sent to EMQX's API, retries included";
+
+    private BrokerMeters() {
+    }
+
+    public static void register(MeterRegistry registry, BrokerState broker) {
+        BrokerHealth health = broker.health();
+        String alias = broker.alias();
+        Gauge.builder("emqx.client.monitor.up", health, h -> h.up() ? 1 : 0)
+                .description("Whether the last poll of the broker's API succeeded (1) or not (0)")
+                .tag("broker", alias).strongReference(true).register(registry);
+        Gauge.builder("emqx.client.monitor.last.success.timestamp.seconds", health,
+                        h -> h.lastSuccess() == null ? 0 : h.lastSuccess().toEpochMilli() / 1000.0)
+                .description("Time of the last successful poll of the broker, in Unix epoch seconds (0: never); client values are as old as this")
+                .tag("broker", alias).strongReference(true).register(registry);
+        Gauge.builder("emqx.client.monitor.poll.duration.seconds", health, BrokerHealth::lastPollSeconds)
+                .description("Duration of the last poll of the broker, all requests and retries included")
+                .tag("broker", alias).strongReference(true).register(registry);
+        for (PollFailure.Reason reason : PollFailure.Reason.values()) {
+            FunctionCounter.builder("emqx.client.monitor.poll.errors", health, h -> h.errors(reason))
+                    .description("Failed polls of the broker, by reason")
+                    .tags("broker", alias, "reason", reason.label()).register(registry);
+        }
+        Counter.builder(API_REQUESTS).description(API_REQUESTS_HELP).tag("broker", alias).register(registry);
+    }
+
+    public static void countRequest(MeterRegistry registry, String brokerAlias) {
+        Counter.builder(API_REQUESTS).description(API_REQUESTS_HELP).tag("broker", brokerAlias).register(registry).increment();
+    }
+}

@@ -1,0 +1,199 @@
+package io.emqxclientmonitor.metrics;
+
+import io.emqxclientmonitor.config.MetricFlags;
+import io.emqxclientmonitor.emqx.EmqxCounter;
+import io.emqxclientmonitor.state.BrokerState;
+import io.emqxclientmonitor.state.ClientState;
+import io.emqxclientmonitor.state.ClientTracker;
+import io.emqxclientmonitor.state.ClientView;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static io.emqxclientmonitor.emqx.EmqxCounter.*;
+
+/**
+ * The per-client families, built at scrape time from the tracker's state. Series exist exactly for the clients
+ * configured now (removed clients vanish at once), and a scrape never waits for EMQX.
+ *
+ * <p>Families, names, types, labels and flags are the reference exporter's; {@code connects}, {@code disconnects}
+ * and the last-seen/last-disconnect timestamps are ours (flag {@code metrics.enable-session-metrics}).
+ */
+public final class ClientMetricsCollector implements MultiCollector {
+    static final String PREFIX = "emqx_client_monitor_";
+
+    private final ClientTracker tracker;
+    private final MetricFlags flags;
+    private final Map<String, ClientLabels> labelCache = new ConcurrentHashMap<>();
+
+    public ClientMetricsCollector(ClientTracker tracker, MetricFlags flags) {
+        this.tracker = tracker;
+        this.flags = flags;
+    }
+
+    @Override
+    public MetricSnapshots collect() {
+        Families f = new Families();
+        int clients = 0;
+        for (BrokerState broker : tracker.brokers()) {
+            if (!broker.health().everSucceeded()) {
+                continue; // no per-client series before we know anything
+            }
+            for (ClientState state : broker.clients()) {
+                ClientView client = state.view();
+                add(f, client, labels(client));
+                clients++;
+            }
+        }
+        if (labelCache.size() > 2 * clients + 64) {
+            labelCache.clear();
+        }
+        return f.snapshots();
+    }
+
+    @Override
+    public List<String> getPrometheusNames() {
+        return Families.NAMES;
+    }
+
+    private ClientLabels labels(ClientView c) {
+        return labelCache.computeIfAbsent(c.broker() + '\u0000' + c.alias() + '\u0000' + c.clientId(),
+                key -> new ClientLabels(c.broker(), c.alias(), c.clientId()));
+    }
+
+    private void add(Families f, ClientView c, ClientLabels l) {
+        f.connected.add(gauge(l.client, c.connected() ? 1 : 0));
+        if (!c.seen()) {
+            return;
+        }
+        if (flags.subscriptionCount()) {
+            f.subscriptions.add(gauge(l.client, c.subscriptions()));
+        }
+        if (flags.inflightMetrics()) {
+            f.inflights.add(gauge(l.client, c.inflight()));
+        }
+        if (flags.dates()) {
+            addTimestamp(f.createdAt, l.client, c.createdAt());
+            addTimestamp(f.connectedAt, l.client, c.connectedAt());
+        }
+        if (flags.processedCounters()) {
+            f.processed.add(counter(l.rx, c.counter(RECV_MSG)));
+            f.processed.add(counter(l.tx, c.counter(SEND_MSG)));
+            if (flags.qosSplit()) {
+                EmqxCounter[] rx = {RECV_MSG_QOS0, RECV_MSG_QOS1, RECV_MSG_QOS2};
+                EmqxCounter[] tx = {SEND_MSG_QOS0, SEND_MSG_QOS1, SEND_MSG_QOS2};
+                for (int qos = 0; qos < 3; qos++) {
+                    f.processedByQos.add(counter(l.rxQos[qos], c.counter(rx[qos])));
+                }
+                for (int qos = 0; qos < 3; qos++) {
+                    f.processedByQos.add(counter(l.txQos[qos], c.counter(tx[qos])));
+                }
+            }
+        }
+        if (flags.droppedCounters()) {
+            f.dropped.add(counter(l.rx, c.counter(RECV_MSG_DROPPED)));
+            f.dropped.add(counter(l.tx, c.counter(SEND_MSG_DROPPED)));
+            if (flags.reasonSplit()) {
+                f.droppedByReason.add(counter(l.rxAwaitPubrelTimeout, c.counter(RECV_MSG_DROPPED_AWAIT_PUBREL_TIMEOUT)));
+                f.droppedByReason.add(counter(l.txExpired, c.counter(SEND_MSG_DROPPED_EXPIRED)));
+                f.droppedByReason.add(counter(l.txQueueFull, c.counter(SEND_MSG_DROPPED_QUEUE_FULL)));
+                f.droppedByReason.add(counter(l.txTooLarge, c.counter(SEND_MSG_DROPPED_TOO_LARGE)));
+            }
+        }
+        if (flags.bytesMetrics()) {
+            f.bytes.add(counter(l.rx, c.counter(RECV_OCT)));
+            f.bytes.add(counter(l.tx, c.counter(SEND_OCT)));
+        }
+        if (flags.packetMetrics()) {
+            f.packets.add(counter(l.rx, c.counter(RECV_PKT)));
+            f.packets.add(counter(l.tx, c.counter(SEND_PKT)));
+        }
+        if (flags.sessionMetrics()) {
+            f.connects.add(counter(l.client, c.connects()));
+            f.disconnects.add(counter(l.client, c.disconnects()));
+            addTimestamp(f.lastSeen, l.client, c.lastSeen());
+            addTimestamp(f.lastDisconnect, l.client, c.lastDisconnect());
+        }
+    }
+
+    private static void addTimestamp(List<GaugeDataPointSnapshot> family, Labels labels, Instant at) {
+        if (at != null) {
+            family.add(gauge(labels, at.toEpochMilli() / 1000.0));
+        }
+    }
+
+    private static GaugeDataPointSnapshot gauge(Labels labels, double value) {
+        return new GaugeDataPointSnapshot(value, labels, null);
+    }
+
+    private static CounterDataPointSnapshot counter(Labels labels, long value) {
+        return new CounterDataPointSnapshot(value, labels, null, 0);
+    }
+
+    /** One list of data points per family, in exposition order. */
+    private static final class Families {
+        static final List<String> NAMES = List.of(PREFIX + "connected", PREFIX + "subscriptions", PREFIX + "inflights",
+                PREFIX + "created_at", PREFIX + "connected_at", PREFIX + "messages_processed",
+                PREFIX + "messages_processed_by_qos", PREFIX + "messages_dropped", PREFIX + "messages_dropped_by_reason",
+                PREFIX + "bytes", PREFIX + "packets", PREFIX + "connects", PREFIX + "disconnects",
+                PREFIX + "last_seen_timestamp_seconds", PREFIX + "last_disconnect_timestamp_seconds");
+
+        final List<GaugeDataPointSnapshot> connected = new ArrayList<>();
+        final List<GaugeDataPointSnapshot> subscriptions = new ArrayList<>();
+        final List<GaugeDataPointSnapshot> inflights = new ArrayList<>();
+        final List<GaugeDataPointSnapshot> createdAt = new ArrayList<>();
+        final List<GaugeDataPointSnapshot> connectedAt = new ArrayList<>();
+        final List<CounterDataPointSnapshot> processed = new ArrayList<>();
+        final List<CounterDataPointSnapshot> processedByQos = new ArrayList<>();
+        final List<CounterDataPointSnapshot> dropped = new ArrayList<>();
+        final List<CounterDataPointSnapshot> droppedByReason = new ArrayList<>();
+        final List<CounterDataPointSnapshot> bytes = new ArrayList<>();
+        final List<CounterDataPointSnapshot> packets = new ArrayList<>();
+        final List<CounterDataPointSnapshot> connects = new ArrayList<>();
+        final List<CounterDataPointSnapshot> disconnects = new ArrayList<>();
+        final List<GaugeDataPointSnapshot> lastSeen = new ArrayList<>();
+        final List<GaugeDataPointSnapshot> lastDisconnect = new ArrayList<>();
+
+        MetricSnapshots snapshots() {
+            MetricSnapshots.Builder all = MetricSnapshots.builder();
+            gauge(all, "connected", "Whether the monitored client is connected to EMQX (1) or not (0); 0 also while EMQX does not list it", connected);
+            gauge(all, "subscriptions", "Number of subscriptions of the client's session", subscriptions);
+            gauge(all, "inflights", "Number of QoS 1/2 messages sent to the client and not yet acknowledged", inflights);
+            gauge(all, "created_at", "Time the client's session was created, in Unix epoch seconds", createdAt);
+            gauge(all, "connected_at", "Time the client last connected, in Unix epoch seconds", connectedAt);
+            counter(all, "messages_processed", "PUBLISH messages received from the client (rx) and sent to it (tx), over all its connections", processed);
+            counter(all, "messages_processed_by_qos", "PUBLISH messages received from (rx) and sent to (tx) the client, by QoS", processedByQos);
+            counter(all, "messages_dropped", "Messages from (rx) or to (tx) the client that EMQX dropped", dropped);
+            counter(all, "messages_dropped_by_reason", "Messages from (rx) or to (tx) the client that EMQX dropped, by reason (tx qos0 drops have no reason)", droppedByReason);
+            counter(all, "bytes", "Bytes received from (rx) and sent to (tx) the client on its socket", bytes);
+            counter(all, "packets", "MQTT packets of any type received from (rx) and sent to (tx) the client", packets);
+            counter(all, "connects", "Connections of the client seen by the exporter (from EMQX's connected_at)", connects);
+            counter(all, "disconnects", "Disconnections of the client seen by the exporter", disconnects);
+            gauge(all, "last_seen_timestamp_seconds", "Time of the last poll that found the client connected, in Unix epoch seconds", lastSeen);
+            gauge(all, "last_disconnect_timestamp_seconds", "Time the client was last seen to disconnect, in Unix epoch seconds", lastDisconnect);
+            return all.build();
+        }
+
+        private static void gauge(MetricSnapshots.Builder all, String name, String help, List<GaugeDataPointSnapshot> points) {
+            if (!points.isEmpty()) {
+                all.metricSnapshot(new GaugeSnapshot(new io.prometheus.metrics.model.snapshots.MetricMetadata(PREFIX + name, help), points));
+            }
+        }
+
+        private static void counter(MetricSnapshots.Builder all, String name, String help, List<CounterDataPointSnapshot> points) {
+            if (!points.isEmpty()) {
+                all.metricSnapshot(new CounterSnapshot(new io.prometheus.metrics.model.snapshots.MetricMetadata(PREFIX + name, help), points));
+            }
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package io.emqxclientmonitor.state;
+
+import io.emqxclientmonitor.config.BrokerConfig;
+import io.emqxclientmonitor.config.MonitorConfig;
+import io.emqxclientmonitor.emqx.BrokerPoll;
+import io.emqxclientmonitor.emqx.ClientRecord;
+import io.emqxclientmonitor.emqx.PollFailure;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * Owns all per-client and per-broker state. The poll route starts a {@link BrokerPoll}, feeds it EMQX's pages
+ * and hands it back here; only a finished poll changes what {@code /metrics} shows, all at once.
+ */
+public final class ClientTracker {
+    private static final Logger LOG = LoggerFactory.getLogger(ClientTracker.class);
+
+    private final Clock clock;
+    private final int eventRetention;
+    private final int maxRequestLine;
+    private final List<Consumer<BrokerState>> pollListeners = new CopyOnWriteArrayList<>();
+    private volatile Map<String, BrokerState> brokers = Map.of();
+
+    public ClientTracker(MonitorConfig config, Clock clock, int maxRequestLine) {
+        this.clock = clock;
+        this.eventRetention = config.eventRetention();
+        this.maxRequestLine = maxRequestLine;
+        reconfigure(config);
+    }
+
+    public ClientTracker(MonitorConfig config, Clock clock) {
+        this(config, clock, BrokerState.DEFAULT_MAX_REQUEST_LINE);
+    }
+
+    /** Adds and removes brokers and clients; state of what stays is kept. */
+    public synchronized void reconfigure(MonitorConfig config) {
+        Map<String, BrokerState> next = new LinkedHashMap<>();
+        for (BrokerConfig broker : config.brokers()) {
+            BrokerState existing = brokers.get(broker.alias());
+            if (existing != null) {
+                existing.reconfigure(broker);
+                next.put(broker.alias(), existing);
+            } else {
+                next.put(broker.alias(), new BrokerState(broker, eventRetention, maxRequestLine));
+            }
+        }
+        brokers = next;
+    }
+
+    public synchronized void reconfigureBroker(BrokerConfig broker) {
+        BrokerState state = brokers.get(broker.alias());
+        if (state != null) {
+            state.reconfigure(broker);
+        }
+    }
+
+    public List<String> brokerAliases() {
+        return List.copyOf(brokers.keySet());
+    }
+
+    public Collection<BrokerState> brokers() {
+        return brokers.values();
+    }
+
+    public BrokerState broker(String alias) {
+        return brokers.get(alias);
+    }
+
+    public BrokerPoll startPoll(String brokerAlias) {
+        BrokerState broker = brokers.get(brokerAlias);
+        if (broker == null) {
+            throw new IllegalArgumentException("no broker with alias " + brokerAlias);
+        }
+        return new BrokerPoll(broker.plan(), clock.instant());
+    }
+
+    /** Applies a finished poll: per-client state on success, health either way. */
+    public void complete(BrokerPoll poll) {
+        BrokerState broker = brokers.get(poll.brokerAlias());
+        if (broker == null) {
+            return; // removed from the configuration while polling
+        }
+        learnFrom(broker, poll);
+        if (!poll.succeeded()) {
+            PollFailure failure = poll.failure() != null ? poll.failure()
+                    : new PollFailure(PollFailure.Reason.INVALID_RESPONSE, "the poll ended before all pages were read");
+            PollFailure previous = broker.health().failed(failure, poll.elapsedSeconds(), poll.requests());
+            if (previous == null || previous.reason() != failure.reason() || !Objects.equals(previous.message(), failure.message())) {
+                LOG.warn("broker {}: poll failed ({}): {}; last-known values are kept and emqx_client_monitor_up{{broker=\"{}\"}} is 0",
+                        broker.alias(), failure.reason().label(), failure.message(), broker.alias());
+            }
+            return;
+        }
+        Instant now = clock.instant();
+        Map<String, ClientRecord> records = poll.records();
+        for (ClientState client : broker.clients()) {
+            ClientRecord record = records.get(client.client().clientId());
+            if (record != null) {
+                client.observe(record, now);
+            } else {
+                client.absent(now);
+            }
+        }
+        boolean recovered = broker.health().lastFailure() != null;
+        broker.health().succeeded(now, poll.elapsedSeconds(), poll.requests());
+        if (recovered) {
+            LOG.info("broker {}: EMQX answers again; polling resumed", broker.alias());
+        }
+        pollListeners.forEach(listener -> listener.accept(broker));
+    }
+
+    private void learnFrom(BrokerState broker, BrokerPoll poll) {
+        if (poll.filterIgnoredDetected() && !broker.fullListMode()) {
+            LOG.warn("broker {}: EMQX ignores the clientid filter (EMQX before 5.6): reading the full client list instead", broker.alias());
+        }
+        broker.learn(poll.fullList(), poll.maxRequestLine(), poll.fullListLimit());
+    }
+
+    /** Called after every successful poll of a broker (used to save the state file). */
+    public void onPollCompleted(Consumer<BrokerState> listener) {
+        pollListeners.add(listener);
+    }
+
+    /** Views of every configured client, broker by broker in configuration order. */
+    public List<ClientView> views() {
+        List<ClientView> views = new ArrayList<>();
+        for (BrokerState broker : brokers.values()) {
+            for (ClientState client : broker.clients()) {
+                views.add(client.view());
+            }
+        }
+        return views;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+}

@@ -1,0 +1,37 @@
+package io.emqxclientmonitor.state;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A consistent, immutable picture of one monitored client, as the scrape, the JSON API and {@code check} see it.
+ *
+ * @param seen        EMQX has listed this client at least once (else only {@code connected} is known)
+ * @param present     EMQX listed it in the last successful poll
+ * @param counters    monotonic totals per {@link io.emqxclientmonitor.emqx.EmqxCounter} ordinal (base + current session)
+ */
+public record ClientView(String broker, String alias, String clientId,
+                         boolean seen, boolean present, boolean connected,
+                         Instant createdAt, Instant connectedAt, Instant disconnectedAt,
+                         long keepalive, long subscriptions, long inflight, long[] counters,
+                         long connects, long disconnects,
+                         Instant lastSeen, Instant lastDisconnect, Instant offlineSince,
+                         Duration lastReconnectGap, long completedSessions,
+                         Duration shortestSession, Duration longestSession, Duration averageSession,
+                         List<EventRing.Event> recentEvents) {
+
+    public long counter(io.emqxclientmonitor.emqx.EmqxCounter counter) {
+        return counters[counter.ordinal()];
+    }
+
+    /** Uptime of the current session, or null if not connected. */
+    public Duration uptime(Instant now) {
+        return connected && connectedAt != null ? Duration.between(connectedAt, now) : null;
+    }
+
+    /** Time since the client was last known to go offline, or null if connected or never known. */
+    public Duration offlineFor(Instant now) {
+        return !connected && offlineSince != null ? Duration.between(offlineSince, now) : null;
+    }
+}
