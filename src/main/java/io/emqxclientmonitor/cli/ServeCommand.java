@@ -15,7 +15,8 @@ import java.util.concurrent.Callable;
 @Command(name = "emqx-client-monitor", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Prometheus exporter for individual MQTT clients of EMQX v5.",
                 "Without a subcommand it polls EMQX and serves /metrics (port 9671 by default).",
-                "Settings: application.properties in the working directory, env vars, -D system properties."})
+                "Settings: application.properties in the working directory, env vars, -D system properties."},
+        subcommands = {DemoCommand.class})
 public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--cfg", paramLabel = "FILE", scope = ScopeType.INHERIT,

@@ -76,23 +76,22 @@ public final class EmqxPollSteps {
         return error != null && FailureClassifier.isRetryable(error);
     }
 
-    /** The broker's {@code attempts} bound the redeliveries of one request. */
+    /**
+     * The broker's {@code attempts} bound the deliveries of one request. Camel has already counted the
+     * redelivery it asks about, so redelivery n is attempt n + 1.
+     */
     public boolean hasAttemptsLeft(@ExchangeProperty(POLL) BrokerPoll poll,
-                                   @Header(Exchange.REDELIVERY_COUNTER) Integer redeliveries) {
-        int done = redeliveries == null ? 0 : redeliveries;
-        return done + 1 < poll.broker().attempts();
+                                   @Header(Exchange.REDELIVERY_COUNTER) Integer redelivery) {
+        int next = redelivery == null ? 1 : redelivery;
+        return next < poll.broker().attempts();
     }
 
-    /** A request failed for good: the poll of this broker ends with that failure. */
-    public void failed(@ExchangeProperty(POLL) BrokerPoll poll,
-                       @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable error) {
-        PollFailure failure = FailureClassifier.classify(error, poll.broker());
-        poll.fail(failure.reason(), failure.message());
-    }
-
-    /** EMQX refused a request (4xx): smaller requests after a 414 or a 400 for {@code limit}, else the poll fails. */
-    public void rejected(@ExchangeProperty(POLL) BrokerPoll poll,
-                         @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable error) {
+    /**
+     * A request failed for good. After a 414 or a 400 for {@code limit} the poll goes on with smaller requests;
+     * anything else ends the poll of this broker with a reason.
+     */
+    public void requestFailed(@ExchangeProperty(POLL) BrokerPoll poll,
+                              @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable error) {
         if (error instanceof HttpOperationFailedException http) {
             if (http.getStatusCode() == 414 && poll.shrinkRequestLine()) {
                 LOG.warn("broker {}: EMQX answered 414 (request line too long); retrying with requests of at most {} bytes",
@@ -105,6 +104,7 @@ public final class EmqxPollSteps {
                 return;
             }
         }
-        failed(poll, error);
+        PollFailure failure = FailureClassifier.classify(error, poll.broker());
+        poll.fail(failure.reason(), failure.message());
     }
 }

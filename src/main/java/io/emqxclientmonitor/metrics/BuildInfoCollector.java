@@ -14,7 +14,7 @@ public final class BuildInfoCollector implements Collector {
                 .name("emqx_client_monitor_build")
                 .help("Version of the running emqx-client-monitor; always 1")
                 .dataPoint(InfoSnapshot.InfoDataPointSnapshot.builder()
-                        .labels(Labels.of("version", version, "javaversion", System.getProperty("java.version", "unknown")))
+                        .labels(Labels.of("version", version))
                         .build())
                 .build();
     }

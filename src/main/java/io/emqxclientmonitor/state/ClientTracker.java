@@ -97,8 +97,8 @@ public final class ClientTracker {
                     : new PollFailure(PollFailure.Reason.INVALID_RESPONSE, "the poll ended before all pages were read");
             PollFailure previous = broker.health().failed(failure, poll.elapsedSeconds(), poll.requests());
             if (previous == null || previous.reason() != failure.reason() || !Objects.equals(previous.message(), failure.message())) {
-                LOG.warn("broker {}: poll failed ({}): {}; last-known values are kept and emqx_client_monitor_up{{broker=\"{}\"}} is 0",
-                        broker.alias(), failure.reason().label(), failure.message(), broker.alias());
+                LOG.warn("broker {}: poll failed ({}): {}; last-known client values are kept, emqx_client_monitor_up is 0",
+                        broker.alias(), failure.reason().label(), failure.message());
             }
             return;
         }
