@@ -1,0 +1,134 @@
+package io.emqxclientmonitor.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every configuration mistake is one line that names the setting and the fix. */
+class ConfigLoaderTest {
+    private final Map<String, String> properties = new HashMap<>(Map.of(
+            "emqx.url", "http://emqx:18083/api/",
+            "emqx.api.key", "key",
+            "emqx.api.secret", "s3cr3t-value",
+            "emqx.clients", "Room1=qingping-1, Room2=qingping-2"));
+
+    private MonitorConfig load() {
+        return new ConfigLoader(properties::get, properties.keySet()).load();
+    }
+
+    private String mistake() {
+        String message = assertThrows(ConfigException.class, this::load).getMessage();
+        assertFalse(message.contains("\n"), message);
+        assertFalse(message.contains("s3cr3t-value"), message);
+        return message;
+    }
+
+    @Test
+    void theSingleBrokerFormWithDefaults() {
+        MonitorConfig config = load();
+        BrokerConfig broker = config.brokers().get(0);
+        assertEquals("emqx", broker.alias());
+        assertEquals("http://emqx:18083/api", broker.apiUrl().toString());
+        assertEquals(5000, broker.timeout().toMillis());
+        assertEquals(3, broker.attempts());
+        assertEquals(2, broker.clients().size());
+        assertEquals(15, config.pollInterval().toSeconds());
+        assertEquals(MetricFlags.DEFAULTS, config.flags());
+        assertFalse(broker.toString().contains("s3cr3t-value"));
+    }
+
+    @Test
+    void theApiUrlIsAcceptedWithOrWithoutApiAndTrailingSlashes() {
+        for (String url : new String[]{"http://emqx:18083", "http://emqx:18083/", "http://emqx:18083/api", "http://emqx:18083/api/v5/"}) {
+            properties.put("emqx.url", url);
+            assertEquals("http://emqx:18083/api", load().brokers().get(0).apiUrl().toString(), url);
+        }
+    }
+
+    @Test
+    void severalBrokersEachWithTheirClientsAndFallbacks() {
+        properties.put("emqx.brokers", "eu, us");
+        properties.put("emqx.timeout-seconds", "7");
+        for (String b : new String[]{"eu", "us"}) {
+            properties.put("emqx.broker." + b + ".url", "https://emqx-" + b + ":18083/api");
+            properties.put("emqx.broker." + b + ".api.key", "k-" + b);
+            properties.put("emqx.broker." + b + ".api.secret", "s-" + b);
+            properties.put("emqx.broker." + b + ".clients", "dev=" + b + "-1");
+        }
+        properties.put("emqx.broker.us.alias", "america");
+        MonitorConfig config = load();
+        assertEquals(2, config.brokers().size());
+        assertEquals("eu", config.brokers().get(0).alias());
+        assertEquals("america", config.brokers().get(1).alias());
+        assertEquals(7000, config.brokers().get(1).timeout().toMillis());
+    }
+
+    @Test
+    void missingCredentialsNameTheSettingAndTheEnvVariable() {
+        properties.remove("emqx.api.secret");
+        String message = mistake();
+        assertTrue(message.contains("emqx.api.secret is not set"), message);
+        assertTrue(message.contains("EMQX_API_SECRET"), message);
+    }
+
+    @Test
+    void aMalformedUrlIsRejected() {
+        properties.put("emqx.url", "emqx:18083");
+        assertTrue(mistake().contains("emqx.url='emqx:18083' is not an http(s) URL"));
+    }
+
+    @Test
+    void duplicateAliasesAndClientIdsAreRejected() {
+        properties.put("emqx.clients", "Room1=a,Room1=b");
+        assertTrue(mistake().contains("duplicate alias 'Room1'"));
+        properties.put("emqx.clients", "Room1=a,Room2=a");
+        assertTrue(mistake().contains("duplicate client_id 'a'"));
+    }
+
+    @Test
+    void anUnknownMetricFlagIsRejectedWithTheListOfFlags() {
+        properties.put("metrics.enable-qos-splitt", "true");
+        String message = mistake();
+        assertTrue(message.contains("unknown metric flag 'metrics.enable-qos-splitt'"), message);
+        assertTrue(message.contains("metrics.enable-qos-split"), message);
+    }
+
+    @Test
+    void noClientsAtAllIsAMistake() {
+        properties.put("emqx.clients", "");
+        assertTrue(mistake().contains("no clients to monitor"));
+    }
+
+    @Test
+    void anUnreadableClientsFileIsAMistake() {
+        properties.put("emqx.clients-file", "/nonexistent/clients.yaml");
+        assertTrue(mistake().contains("emqx.clients-file: cannot read /nonexistent/clients.yaml"));
+    }
+
+    @Test
+    void aClientsFileInTheReferenceShape() throws Exception {
+        Path file = Files.createTempFile("clients", ".yaml");
+        Files.writeString(file, "monitored_clients:\n  - alias: Kitchen\n    client_id: \"plant/line 1+&\"\n");
+        properties.put("emqx.clients", "");
+        properties.put("emqx.clients-file", file.toString());
+        assertEquals(new MonitoredClient("Kitchen", "plant/line 1+&"), load().brokers().get(0).clients().get(0));
+        Files.delete(file);
+    }
+
+    @Test
+    void badNumbersAndBooleansAreNamed() {
+        properties.put("emqx.attempts", "three");
+        assertTrue(mistake().contains("emqx.attempts='three' is not a positive number"));
+        properties.put("emqx.attempts", "3");
+        properties.put("metrics.enable-dates", "yes");
+        assertTrue(mistake().contains("metrics.enable-dates='yes' is not true or false"));
+    }
+}

@@ -1,0 +1,107 @@
+package io.emqxclientmonitor.emqx;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every real sample from EMQX's sources and docs (src/test/resources/emqx-samples) reads as EMQX meant it. */
+class ClientRecordParserTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path SAMPLES = Path.of("src/test/resources/emqx-samples");
+
+    @Test
+    void theSwaggerExampleWithInfinityStringsAndAnOffsetTimestamp() throws Exception {
+        ClientRecord record = onlyRow("clients-list-200-swagger-example-emqx-HEAD.json");
+        assertEquals("01", record.clientId());
+        assertTrue(record.connected());
+        assertEquals(Instant.parse("2024-01-01T04:34:56.789Z"), record.connectedAt());
+        assertEquals(1, record.subscriptions());
+        assertEquals(49, record.counter(EmqxCounter.RECV_OCT));
+        assertEquals(4, record.counter(EmqxCounter.SEND_PKT));
+        assertEquals(0, record.counter(EmqxCounter.SEND_MSG_DROPPED_TOO_LARGE));
+        assertNull(record.username());
+    }
+
+    @Test
+    void theCloudExampleWithExtraFieldsFromTheAuthBackend() throws Exception {
+        ClientRecord record = onlyRow("clients-list-200-emqx-cloud-docs.json");
+        assertEquals("mqttx_07cb8109", record.clientId());
+        assertEquals(3, record.counter(EmqxCounter.RECV_MSG_QOS0));
+        assertEquals(Instant.parse("2023-09-15T09:36:20.871Z"), record.createdAt());
+        assertEquals("aip_user2", record.username());
+    }
+
+    @Test
+    void singleClientLookupsParseToo() throws Exception {
+        for (String file : List.of("client-lookup-200-emqx-cloud-docs.json", "client-lookup-200-swagger-example-emqx-HEAD.json")) {
+            assertNotNull(ClientRecordParser.parse(JSON.readValue(SAMPLES.resolve(file).toFile(), Map.class)), file);
+        }
+    }
+
+    @Test
+    void everySampleFileIsReadWithoutError() throws Exception {
+        try (Stream<Path> files = Files.list(SAMPLES)) {
+            for (Path file : files.toList()) {
+                Object json = JSON.readValue(file.toFile(), Object.class);
+                if (json instanceof Map<?, ?> map && map.get("data") instanceof List<?> rows) {
+                    rows.forEach(row -> assertNotNull(ClientRecordParser.parse(row), file.toString()));
+                } else {
+                    ClientRecordParser.parse(json); // error bodies: no clientid, no record, no exception
+                }
+            }
+        }
+    }
+
+    @Test
+    void missingCountersStayUnknownRatherThanZero() {
+        ClientRecord record = ClientRecordParser.parse(Map.of("clientid", "durable-1", "connected", false));
+        assertEquals(ClientRecord.UNKNOWN, record.counter(EmqxCounter.RECV_MSG));
+        assertFalse(record.connected());
+    }
+
+    @Test
+    void badValuesCostOnlyTheirField() {
+        Map<String, Object> row = new HashMap<>();
+        row.put("clientid", "c");
+        row.put("recv_msg", "12");
+        row.put("send_msg", -5);
+        row.put("recv_oct", "infinity");
+        row.put("recv_pkt", 1e30);
+        row.put("subscriptions_cnt", null);
+        row.put("connected_at", "yesterday");
+        row.put("created_at", 1700000000000L);
+        row.put("connected", true);
+        ClientRecord record = ClientRecordParser.parse(row);
+        assertEquals(12, record.counter(EmqxCounter.RECV_MSG));
+        assertEquals(ClientRecord.UNKNOWN, record.counter(EmqxCounter.SEND_MSG));
+        assertEquals(ClientRecord.UNKNOWN, record.counter(EmqxCounter.RECV_OCT));
+        assertEquals(ClientRecord.UNKNOWN, record.counter(EmqxCounter.RECV_PKT));
+        assertEquals(ClientRecord.UNKNOWN, record.subscriptions());
+        assertNull(record.connectedAt());
+        assertEquals(Instant.ofEpochMilli(1700000000000L), record.createdAt());
+    }
+
+    @Test
+    void aRowWithoutAStringClientidIsSkipped() {
+        assertNull(ClientRecordParser.parse(Map.of("clientid", 7)));
+        assertNull(ClientRecordParser.parse("not an object"));
+    }
+
+    private static ClientRecord onlyRow(String file) throws Exception {
+        Map<?, ?> page = JSON.readValue(SAMPLES.resolve(file).toFile(), Map.class);
+        return ClientRecordParser.parse(((List<?>) page.get("data")).get(0));
+    }
+}
