@@ -43,7 +43,7 @@ final class DeployKit {
     /** Release name and namespace used for every render. */
     static final String RELEASE = "emqx-client-monitor";
     static final String NAMESPACE = "monitoring";
-    /** Kubernetes version rendered for (helm template defaults to v1.20, below the chart's kubeVersion). */
+    /** Kubernetes version rendered for (helm template's default is v1.20). */
     static final String KUBE_VERSION = "v1.30.0";
 
     /** Every metric the exporter exposes (the contract in the README / issue #4), plus Prometheus' own. */

@@ -367,6 +367,30 @@ class HelmChartTest {
         assertEquals(9100, one(s, "Service").at("/spec/ports/0/port").asInt());
     }
 
+    @ParameterizedTest
+    @MethodSource("scenarios")
+    void notesRender(String scenario) {
+        String notes = notes(TEST_VALUES.resolve(scenario + ".yaml"));
+        assertTrue(notes.contains("kubectl --namespace monitoring port-forward service/emqx-client-monitor"), notes);
+        if (scenario.equals("values-defaults")) {
+            assertTrue(notes.contains("WARNING: brokers[emqx] has no apiKey/apiSecret"), notes);
+        }
+        if (scenario.equals("values-existing-secret")) {
+            assertTrue(notes.contains("existing Secret emqx-api-credentials") && notes.contains("emqx-api-key"), notes);
+        }
+        if (scenario.equals("values-several-brokers")) {
+            assertTrue(notes.contains("emqx-eu: https://emqx-eu.example.com:18083/api (2 monitored clients)"), notes);
+            assertFalse(notes.contains("WARNING"), notes);
+        }
+    }
+
+    /** NOTES.txt as `helm install --dry-run=client` prints it. */
+    static String notes(Path values) {
+        return new Helm(CHART).install().withName(DeployKit.RELEASE).withNamespace(DeployKit.NAMESPACE)
+                .withKubeVersion(DeployKit.KUBE_VERSION).clientOnly().dryRun().withValuesFile(values)
+                .call().getOutput();
+    }
+
     // ---- values.schema.json and template checks reject wrong values --------------------------------------
 
     static Stream<Arguments> wrongValues() {
@@ -427,9 +451,9 @@ class HelmChartTest {
     }
 
     @Test
-    void theDefaultsAreTheValuesOfValuesYaml() {
-        // a key set in values.yaml but missing from the schema would make the chart unusable
-        String yaml = DeployKit.template(null, Map.of());
+    void plainHelmTemplateRendersTheDefaults() {
+        // `helm template` as a user runs it: no values, no --kube-version (Helm assumes v1.20)
+        String yaml = new Helm(CHART).template().withName(DeployKit.RELEASE).withNamespace(DeployKit.NAMESPACE).call();
         assertEquals(RENDERED.get("values-defaults"), DeployKit.documents(yaml));
     }
 
