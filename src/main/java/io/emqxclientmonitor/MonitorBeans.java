@@ -3,6 +3,7 @@ package io.emqxclientmonitor;
 import io.emqxclientmonitor.config.BrokerConfig;
 import io.emqxclientmonitor.config.ConfigLoader;
 import io.emqxclientmonitor.config.MonitorConfig;
+import io.emqxclientmonitor.emqx.AbandonPollsOnStop;
 import io.emqxclientmonitor.emqx.EmqxEndpoints;
 import io.emqxclientmonitor.emqx.EmqxPollSteps;
 import io.emqxclientmonitor.metrics.BrokerMeters;
@@ -11,6 +12,12 @@ import io.emqxclientmonitor.metrics.ClientMetricsCollector;
 import io.emqxclientmonitor.metrics.ScrapeResponder;
 import io.emqxclientmonitor.state.BrokerState;
 import io.emqxclientmonitor.state.ClientTracker;
+import io.emqxclientmonitor.state.ClientsFileWatcher;
+import io.emqxclientmonitor.state.StateFile;
+import io.emqxclientmonitor.state.StateFileWriter;
+import io.emqxclientmonitor.web.ApiJson;
+import io.emqxclientmonitor.web.BasicAuthGuard;
+import io.emqxclientmonitor.web.ClientsApi;
 import io.emqxclientmonitor.web.HealthSteps;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -24,20 +31,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Set;
 
 /**
  * Binds the beans the YAML routes name: {@code emqxPoll}, {@code clientTracker}, {@code metricsRegistry},
- * {@code metricsEndpoint}, {@code healthSteps}, {@code countRetriedRequest}. Configuration flows in from
- * Camel's properties (application.properties, env, -D).
+ * {@code metricsEndpoint}, {@code healthSteps}, {@code countRetriedRequest}, {@code clientsApi}, {@code apiJson}.
+ * Configuration flows in from Camel's properties (application.properties, env, -D). Restores the state file
+ * before the first poll and adds the services that write it and that watch the clients files.
  */
 public class MonitorBeans implements CamelConfiguration {
     /** Tests bind a {@link Clock} under this name to step time by hand. */
     public static final String CLOCK = "monitorClock";
+    /** Set by {@code check}: read the state file for history, never write or move it. */
+    public static final String STATE_FILE_READ_ONLY = "monitor.state-file-read-only";
     private static final Logger LOG = LoggerFactory.getLogger(MonitorBeans.class);
 
     @Override
-    public void configure(CamelContext context) {
+    public void configure(CamelContext context) throws Exception {
         PropertiesComponent properties = context.getPropertiesComponent();
         Set<String> keys = properties.loadProperties().stringPropertyNames();
         MonitorConfig config = new ConfigLoader(key -> properties.resolveProperty(key).orElse(null), keys).load();
@@ -59,6 +70,8 @@ public class MonitorBeans implements CamelConfiguration {
         registry.bind("metricsRegistry", meters);
         registry.bind("metricsEndpoint", new ScrapeResponder(meters));
         registry.bind("emqxPoll", new EmqxPollSteps(tracker, new EmqxEndpoints(registry)));
+        context.addLifecycleStrategy(new AbandonPollsOnStop());
+        BasicAuthGuard.protect(context);
         registry.bind("healthSteps", new HealthSteps(context, tracker));
         registry.bind("countRetriedRequest", (Processor) exchange -> {
             var poll = exchange.getProperty(EmqxPollSteps.POLL, io.emqxclientmonitor.emqx.BrokerPoll.class);
@@ -66,7 +79,34 @@ public class MonitorBeans implements CamelConfiguration {
                 BrokerMeters.countRequest(meters, poll.brokerAlias());
             }
         });
+        registry.bind("clientsApi", new ClientsApi(tracker));
+        registry.bind("apiJson", ApiJson.mapper());
+        keepHistory(context, config, tracker, Boolean.parseBoolean(properties.resolveProperty(STATE_FILE_READ_ONLY).orElse("false")));
+        double checkSeconds = Double.parseDouble(properties.resolveProperty("monitor.clients-file-check-seconds").orElse("5"));
+        StateFileWriter writer = registry.lookupByNameAndType("stateFileWriter", StateFileWriter.class);
+        context.addService(new ClientsFileWatcher(tracker, Duration.ofMillis(Math.round(checkSeconds * 1000)),
+                () -> {
+                    if (writer != null) {
+                        writer.requestWrite();
+                    }
+                }));
         describe(config);
+    }
+
+    /** Restores the state file now, before the first poll; saves it after every poll and at shutdown. */
+    private static void keepHistory(CamelContext context, MonitorConfig config, ClientTracker tracker, boolean readOnly)
+            throws Exception {
+        if (config.stateFile() == null) {
+            return;
+        }
+        StateFile file = new StateFile(config.stateFile(), tracker.clock());
+        file.load(tracker, readOnly);
+        if (!readOnly) {
+            StateFileWriter writer = new StateFileWriter(file, tracker);
+            tracker.onPollCompleted(broker -> writer.requestWrite());
+            context.getRegistry().bind("stateFileWriter", writer);
+            context.addService(writer);
+        }
     }
 
     private static void describe(MonitorConfig config) {

@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
         description = {"Prometheus exporter for individual MQTT clients of EMQX v5.",
                 "Without a subcommand it polls EMQX and serves /metrics (port 9671 by default).",
                 "Settings: application.properties in the working directory, env vars, -D system properties."},
-        subcommands = {DemoCommand.class})
+        subcommands = {CheckCommand.class, DemoCommand.class})
 public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--cfg", paramLabel = "FILE", scope = ScopeType.INHERIT,

@@ -61,6 +61,14 @@ public final class ConfigLoader {
         return clients;
     }
 
+    /** The inline clients followed by the clients file's, re-read, checked together as at start. */
+    public static List<MonitoredClient> reloadClients(BrokerConfig broker, List<MonitoredClient> inline) {
+        List<MonitoredClient> clients = new ArrayList<>(inline);
+        clients.addAll(reloadClients(broker));
+        rejectDuplicateClients(clients, "broker '" + broker.alias() + "'");
+        return clients;
+    }
+
     private MetricFlags loadFlags() {
         Map<String, Boolean> defaults = MetricFlags.defaultsByName();
         for (String key : knownKeys) {
@@ -137,7 +145,7 @@ public final class ConfigLoader {
     }
 
     /** Accepts the base with or without trailing slash, with or without {@code /api} or {@code /api/v5}. */
-    static String normaliseApiBase(String url) {
+    public static String normaliseApiBase(String url) {
         String base = url.replaceAll("/+$", "");
         if (base.endsWith("/api/v5")) {
             base = base.substring(0, base.length() - 3);

@@ -44,6 +44,7 @@ public final class BrokerPoll {
     private int requests;
     private int skippedRows;
     private boolean filterIgnoredDetected;
+    private boolean everyClient;
 
     public BrokerPoll(PollPlan plan, Instant startedAt) {
         this.plan = plan;
@@ -72,6 +73,19 @@ public final class BrokerPoll {
             }
         }
         finished = batches == null || batches.isEmpty();
+    }
+
+    /** Keeps every client EMQX lists, not only the monitored ones ({@code check --all}): reads the full list. */
+    public BrokerPoll keepingEveryClient() {
+        everyClient = true;
+        fullList = true;
+        replan();
+        return this;
+    }
+
+    /** Whether this poll asked for the client, so its absence from the answer means something. */
+    public boolean covers(String clientId) {
+        return monitored.contains(clientId);
     }
 
     public String brokerAlias() {
@@ -157,14 +171,15 @@ public final class BrokerPoll {
         finished = batchIndex >= batches.size();
     }
 
+    /** Whether to keep a row: a monitored client's, or any client's when keeping every client. */
     public boolean isMonitored(Object row) {
-        return row instanceof Map<?, ?> map && map.get("clientid") instanceof String id && monitored.contains(id);
+        return row instanceof Map<?, ?> map && map.get("clientid") instanceof String id && (everyClient || monitored.contains(id));
     }
 
     /** Keeps a monitored row; of takeover duplicates, the connected row, then the newest connection, wins. */
     public void observe(Object row) {
         ClientRecord record = ClientRecordParser.parse(row);
-        if (record == null || !monitored.contains(record.clientId())) {
+        if (record == null || !(everyClient || monitored.contains(record.clientId()))) {
             skippedRows++;
             return;
         }

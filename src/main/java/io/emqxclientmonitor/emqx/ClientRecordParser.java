@@ -63,6 +63,10 @@ public final class ClientRecordParser {
         return n < 0 ? ClientRecord.UNKNOWN : n;
     }
 
+    /** Epoch milliseconds outside 2000-01-01..9999-12-31 are garbage (3.14, 1e400), not times. */
+    private static final double EARLIEST_EPOCH_MILLIS = 946_684_800_000d;
+    private static final double LATEST_EPOCH_MILLIS = 253_402_300_799_999d;
+
     /** RFC 3339 with any offset (EMQX writes the node's local offset), or epoch milliseconds; else null. */
     static Instant timestamp(Object value) {
         if (value instanceof String text) {
@@ -72,7 +76,8 @@ public final class ClientRecordParser {
                 return null;
             }
         }
-        if (value instanceof Number number && number.longValue() > 0) {
+        if (value instanceof Number number && number.doubleValue() >= EARLIEST_EPOCH_MILLIS
+                && number.doubleValue() <= LATEST_EPOCH_MILLIS) {
             return Instant.ofEpochMilli(number.longValue());
         }
         return null;

@@ -17,10 +17,14 @@ import java.util.List;
  */
 public final class EmqxPollSteps {
     public static final String POLL = "emqxPoll";
+    /** Exchange property: true to keep every client EMQX lists, not only the monitored ones ({@code check --all}). */
+    public static final String EVERY_CLIENT = "emqxEveryClient";
     private static final Logger LOG = LoggerFactory.getLogger(EmqxPollSteps.class);
 
     private final ClientTracker tracker;
     private final EmqxEndpoints endpoints;
+    /** Set when the exporter stops: polls in progress end at once, without retries, and are not recorded. */
+    private volatile boolean abandoning;
 
     public EmqxPollSteps(ClientTracker tracker, EmqxEndpoints endpoints) {
         this.tracker = tracker;
@@ -32,12 +36,13 @@ public final class EmqxPollSteps {
         return tracker.brokerAliases();
     }
 
-    public BrokerPoll start(@Body String brokerAlias) {
-        return tracker.startPoll(brokerAlias);
+    /** Starts the poll of one broker; the exchange property {@value #EVERY_CLIENT} keeps every client listed. */
+    public BrokerPoll start(@Body String brokerAlias, @ExchangeProperty(EVERY_CLIENT) Boolean everyClient) {
+        return tracker.startPoll(brokerAlias, Boolean.TRUE.equals(everyClient));
     }
 
     public boolean hasNextRequest(@ExchangeProperty(POLL) BrokerPoll poll) {
-        return poll != null && poll.hasNextRequest();
+        return poll != null && !abandoning && poll.hasNextRequest();
     }
 
     public String nextQuery(@ExchangeProperty(POLL) BrokerPoll poll) {
@@ -66,7 +71,19 @@ public final class EmqxPollSteps {
     }
 
     public void complete(@ExchangeProperty(POLL) BrokerPoll poll) {
+        if (abandoning && !poll.succeeded()) {
+            LOG.info("broker {}: poll abandoned because the exporter is stopping", poll.brokerAlias());
+            return;
+        }
         tracker.complete(poll);
+    }
+
+    /**
+     * The exporter is stopping ({@link AbandonPollsOnStop}): polls in progress make no further request or retry,
+     * and their failure (the aborted request) is neither counted nor logged as an EMQX problem.
+     */
+    public void abandonPolls() {
+        abandoning = true;
     }
 
     /** Retry network errors and 5xx (NODE_DOWN, INTERNAL_ERROR); never 4xx or bad answers. */
@@ -83,7 +100,7 @@ public final class EmqxPollSteps {
     public boolean hasAttemptsLeft(@ExchangeProperty(POLL) BrokerPoll poll,
                                    @Header(Exchange.REDELIVERY_COUNTER) Integer redelivery) {
         int next = redelivery == null ? 1 : redelivery;
-        return next < poll.broker().attempts();
+        return !abandoning && next < poll.broker().attempts();
     }
 
     /**

@@ -66,13 +66,40 @@ public final class FailureClassifier {
                     + "): check emqx.url and that EMQX's dashboard/API listener (port 18083 by default) is reachable");
         }
         if (t instanceof SSLException) {
-            return new PollFailure(PollFailure.Reason.CONNECT, "TLS with " + url + " failed (" + firstLine(t)
-                    + "): set emqx.tls.ca-bundle to the PEM of the CA that signed EMQX's certificate");
+            return tlsFailure(t, broker);
         }
         if (t instanceof java.io.IOException) {
             return new PollFailure(PollFailure.Reason.CONNECT, "the connection to " + url + " broke (" + describe(t) + ")");
         }
         return null;
+    }
+
+    /** Untrusted CA, a certificate for another host name, or no TLS at all on the other side. */
+    private static PollFailure tlsFailure(Throwable t, BrokerConfig broker) {
+        String url = broker.apiUrl().toString();
+        String details = chainText(t);
+        String what = "TLS with " + url + " failed (" + firstLine(t) + "): ";
+        if (details.contains("subject alternative name") || details.contains("doesn't match")
+                || t instanceof javax.net.ssl.SSLPeerUnverifiedException) {
+            return new PollFailure(PollFailure.Reason.CONNECT, what + "EMQX's certificate is not for host '"
+                    + broker.apiUrl().getHost() + "': put a host name the certificate names into emqx.url");
+        }
+        if (details.contains("PKIX") || details.contains("certification path")) {
+            return new PollFailure(PollFailure.Reason.CONNECT, what + (broker.tls().caBundle() == null
+                    ? "EMQX's certificate is not signed by a CA the JVM trusts: set emqx.tls.ca-bundle to the PEM file of the CA that signed it"
+                    : "EMQX's certificate is not signed by a CA in " + broker.tls().caBundle()
+                    + ": put the CA that signed it into that PEM file (emqx.tls.ca-bundle)"));
+        }
+        return new PollFailure(PollFailure.Reason.CONNECT, what + "check that EMQX's listener at that port speaks HTTPS"
+                + " (or use http://), and emqx.tls.ca-bundle for a private CA");
+    }
+
+    private static String chainText(Throwable error) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = error; t != null && text.length() < 4000; t = t.getCause()) {
+            text.append(t.getClass().getName()).append(": ").append(t.getMessage()).append('\n');
+        }
+        return text.toString();
     }
 
     private static PollFailure httpFailure(HttpOperationFailedException http, BrokerConfig broker) {
@@ -83,11 +110,13 @@ public final class FailureClassifier {
         String emqxSays = code == null ? "HTTP " + status : "HTTP " + status + " " + code + (message == null ? "" : " \"" + message + "\"");
         if (status == 401) {
             return new PollFailure(PollFailure.Reason.AUTH, "EMQX rejected the API key (" + emqxSays
-                    + "): check emqx.api.key and emqx.api.secret (an API key from EMQX's dashboard, not a dashboard user)");
+                    + "): check emqx.api.key and emqx.api.secret: an API key and its secret from EMQX's dashboard"
+                    + " (System > API Keys), not a dashboard user; on EMQX 5.10+ the key needs the 'connections' scope");
         }
         if (status == 403) {
             return new PollFailure(PollFailure.Reason.AUTH, "the API key may not list clients (" + emqxSays
-                    + "): give it a role that can read /api/v5/clients, and on EMQX 5.10+ the 'connections' scope");
+                    + "): on EMQX 5.10+ give the key the 'connections' scope (System > API Keys); before 5.10 give it"
+                    + " a role that may read /api/v5/clients, e.g. viewer");
         }
         if (status == 404) {
             return new PollFailure(PollFailure.Reason.HTTP_4XX, "EMQX answered 404 for " + broker.apiUrl()

@@ -6,11 +6,15 @@ import io.emqxclientmonitor.state.BrokerState;
 import io.emqxclientmonitor.state.ClientState;
 import io.emqxclientmonitor.state.ClientTracker;
 import io.emqxclientmonitor.state.ClientView;
+import io.emqxclientmonitor.state.DurationHistogram;
 import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 
@@ -27,10 +31,13 @@ import static io.emqxclientmonitor.emqx.EmqxCounter.*;
  * configured now (removed clients vanish at once), and a scrape never waits for EMQX.
  *
  * <p>Families, names, types, labels and flags are the reference exporter's; {@code connects}, {@code disconnects}
- * and the last-seen/last-disconnect timestamps are ours (flag {@code metrics.enable-session-metrics}).
+ * and the last-seen/last-disconnect timestamps are ours (flag {@code metrics.enable-session-metrics}), and so are the
+ * session-duration and offline-duration histograms (flag {@code metrics.enable-session-histograms}).
  */
 public final class ClientMetricsCollector implements MultiCollector {
     static final String PREFIX = "emqx_client_monitor_";
+    /** Histogram upper bounds with +Inf, shared by every data point. */
+    private static final double[] HISTOGRAM_BOUNDS = withInfinity(DurationHistogram.boundsSeconds());
 
     private final ClientTracker tracker;
     private final MetricFlags flags;
@@ -51,6 +58,9 @@ public final class ClientMetricsCollector implements MultiCollector {
             }
             for (ClientState state : broker.clients()) {
                 ClientView client = state.view();
+                if (!client.polled()) {
+                    continue; // configured since the last poll: its series appear with its first poll
+                }
                 add(f, client, labels(client));
                 clients++;
             }
@@ -124,6 +134,21 @@ public final class ClientMetricsCollector implements MultiCollector {
             addTimestamp(f.lastSeen, l.client, c.lastSeen());
             addTimestamp(f.lastDisconnect, l.client, c.lastDisconnect());
         }
+        if (flags.sessionHistograms()) {
+            f.sessionDurations.add(histogram(l.client, c.sessionDurations()));
+            f.offlineDurations.add(histogram(l.client, c.offlineDurations()));
+        }
+    }
+
+    private static HistogramDataPointSnapshot histogram(Labels labels, DurationHistogram.Snapshot snapshot) {
+        return new HistogramDataPointSnapshot(ClassicHistogramBuckets.of(HISTOGRAM_BOUNDS, snapshot.counts()),
+                snapshot.sumSeconds(), labels, null, 0);
+    }
+
+    private static double[] withInfinity(double[] bounds) {
+        double[] all = java.util.Arrays.copyOf(bounds, bounds.length + 1);
+        all[bounds.length] = Double.POSITIVE_INFINITY;
+        return all;
     }
 
     private static void addTimestamp(List<GaugeDataPointSnapshot> family, Labels labels, Instant at) {
@@ -146,7 +171,8 @@ public final class ClientMetricsCollector implements MultiCollector {
                 PREFIX + "created_at", PREFIX + "connected_at", PREFIX + "messages_processed",
                 PREFIX + "messages_processed_by_qos", PREFIX + "messages_dropped", PREFIX + "messages_dropped_by_reason",
                 PREFIX + "bytes", PREFIX + "packets", PREFIX + "connects", PREFIX + "disconnects",
-                PREFIX + "last_seen_timestamp_seconds", PREFIX + "last_disconnect_timestamp_seconds");
+                PREFIX + "last_seen_timestamp_seconds", PREFIX + "last_disconnect_timestamp_seconds",
+                PREFIX + "session_duration_seconds", PREFIX + "offline_duration_seconds");
 
         final List<GaugeDataPointSnapshot> connected = new ArrayList<>();
         final List<GaugeDataPointSnapshot> subscriptions = new ArrayList<>();
@@ -163,6 +189,8 @@ public final class ClientMetricsCollector implements MultiCollector {
         final List<CounterDataPointSnapshot> disconnects = new ArrayList<>();
         final List<GaugeDataPointSnapshot> lastSeen = new ArrayList<>();
         final List<GaugeDataPointSnapshot> lastDisconnect = new ArrayList<>();
+        final List<HistogramDataPointSnapshot> sessionDurations = new ArrayList<>();
+        final List<HistogramDataPointSnapshot> offlineDurations = new ArrayList<>();
 
         MetricSnapshots snapshots() {
             MetricSnapshots.Builder all = MetricSnapshots.builder();
@@ -181,12 +209,20 @@ public final class ClientMetricsCollector implements MultiCollector {
             counter(all, "disconnects", "Disconnections of the client seen by the exporter", disconnects);
             gauge(all, "last_seen_timestamp_seconds", "Time of the last poll that found the client connected, in Unix epoch seconds", lastSeen);
             gauge(all, "last_disconnect_timestamp_seconds", "Time the client was last seen to disconnect, in Unix epoch seconds", lastDisconnect);
+            histogram(all, "session_duration_seconds", "Durations of the client's completed connections, from connect to drop, as seen by the exporter", sessionDurations);
+            histogram(all, "offline_duration_seconds", "Durations of the client's completed offline periods, from a seen drop to the next connect", offlineDurations);
             return all.build();
         }
 
         private static void gauge(MetricSnapshots.Builder all, String name, String help, List<GaugeDataPointSnapshot> points) {
             if (!points.isEmpty()) {
                 all.metricSnapshot(new GaugeSnapshot(new io.prometheus.metrics.model.snapshots.MetricMetadata(PREFIX + name, help), points));
+            }
+        }
+
+        private static void histogram(MetricSnapshots.Builder all, String name, String help, List<HistogramDataPointSnapshot> points) {
+            if (!points.isEmpty()) {
+                all.metricSnapshot(new HistogramSnapshot(new io.prometheus.metrics.model.snapshots.MetricMetadata(PREFIX + name, help), points));
             }
         }
 

@@ -25,7 +25,7 @@ final class ClientsHandler implements HttpHandler {
 
     static final String CLIENTS_PATH = "/api/v5/clients";
     /** Cowboy's default {@code max_request_line_length}, which EMQX keeps. */
-    static final int MAX_REQUEST_LINE_LENGTH = 8000;
+    static final int MAX_REQUEST_LINE_LENGTH = SimulatorOptions.EMQX_MAX_REQUEST_LINE;
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientsHandler.class);
     private static final String JSON = "application/json";
@@ -53,6 +53,7 @@ final class ClientsHandler implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) {
+        requestLog.started();
         try {
             answer(exchange);
         } catch (InterruptedException e) {
@@ -63,13 +64,14 @@ final class ClientsHandler implements HttpHandler {
             LOG.warn("Simulator failed to answer {}", exchange.getRequestURI(), e);
         } finally {
             exchange.close();
+            requestLog.finished();
         }
     }
 
     private void answer(HttpExchange exchange) throws IOException, InterruptedException {
         Incoming in = Incoming.of(exchange);
         boolean onClientsPath = CLIENTS_PATH.equals(exchange.getRequestURI().getRawPath());
-        if (in.requestLineLength() > MAX_REQUEST_LINE_LENGTH) {
+        if (in.requestLineLength() > options.maxRequestLine()) {
             sendEmpty(exchange, in, 414, onClientsPath);
             return;
         }

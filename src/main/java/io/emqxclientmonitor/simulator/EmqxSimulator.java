@@ -2,6 +2,8 @@ package io.emqxclientmonitor.simulator;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +48,14 @@ public final class EmqxSimulator implements AutoCloseable {
         }
         workers = Executors.newFixedThreadPool(WORKER_THREADS, daemonThreads());
         try {
-            server = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 64);
+            InetSocketAddress address = new InetSocketAddress(options.host(), options.port());
+            if (options.tls() != null) {
+                HttpsServer https = HttpsServer.create(address, 64);
+                https.setHttpsConfigurator(new HttpsConfigurator(options.tls()));
+                server = https;
+            } else {
+                server = HttpServer.create(address, 64);
+            }
         } catch (IOException e) {
             workers.shutdownNow();
             throw new UncheckedIOException("cannot bind " + options.host() + ":" + options.port(), e);
@@ -65,9 +74,9 @@ public final class EmqxSimulator implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    /** The EMQX base API URL without a trailing slash, e.g. {@code http://127.0.0.1:40123/api}. */
+    /** The EMQX base API URL without a trailing slash, e.g. {@code http://127.0.0.1:40123/api} (https with TLS). */
     public String apiUrl() {
-        return "http://" + urlHost() + ":" + port() + "/api";
+        return (options.tls() != null ? "https://" : "http://") + urlHost() + ":" + port() + "/api";
     }
 
     public Fleet fleet() {

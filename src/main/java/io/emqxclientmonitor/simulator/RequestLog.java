@@ -3,10 +3,34 @@ package io.emqxclientmonitor.simulator;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Every request seen on {@code /api/v5/clients}, in arrival order. Thread-safe. */
+/**
+ * Every request seen on {@code /api/v5/clients}, in arrival order, and how many requests (to any path) were
+ * being served at once. Thread-safe.
+ */
 public final class RequestLog {
 
     private final List<SeenRequest> seen = new ArrayList<>();
+    private int inFlight;
+    private int peakInFlight;
+
+    synchronized void started() {
+        inFlight++;
+        peakInFlight = Math.max(peakInFlight, inFlight);
+    }
+
+    synchronized void finished() {
+        inFlight--;
+    }
+
+    /** Requests being served now (delayed and hung ones included). */
+    public synchronized int inFlight() {
+        return inFlight;
+    }
+
+    /** The most requests served at the same time since the start or the last {@link #clear()}. */
+    public synchronized int peakInFlight() {
+        return peakInFlight;
+    }
 
     synchronized void record(SeenRequest request) {
         seen.add(request);
@@ -27,5 +51,6 @@ public final class RequestLog {
 
     public synchronized void clear() {
         seen.clear();
+        peakInFlight = inFlight;
     }
 }

@@ -37,6 +37,11 @@ public final class ClientState {
     private Duration lastReconnectGap;
     private final SessionStats sessions = new SessionStats();
     private final EventRing events;
+    /** Allocated at the first observation, so steady clients cost nothing. */
+    private DurationHistogram sessionDurations;
+    private DurationHistogram offlineDurations;
+    /** A successful poll of this client's broker has been applied to it since it was configured in this process. */
+    private boolean polled;
 
     public ClientState(String broker, MonitoredClient client, int eventRetention) {
         this.broker = broker;
@@ -48,18 +53,26 @@ public final class ClientState {
         return client;
     }
 
-    /** EMQX listed the client in this poll. */
+    /**
+     * EMQX listed the client in this poll. A new connection is seen when {@code connected_at} moves forward (this
+     * also catches a connection that began and ended between two polls while EMQX kept its session), when the
+     * client comes back connected after being offline or absent, and at first sight of a connected client.
+     */
     public synchronized void observe(ClientRecord record, Instant pollTime) {
-        boolean newSession = !seen || (record.connectedAt() != null && !record.connectedAt().equals(connectedAt));
-        boolean wasConnected = connected;
-        foldCounters(record, seen && newSession);
-        trackSessions(record, pollTime, newSession, wasConnected);
+        Instant reportedStart = record.connectedAt();
+        boolean newerConnection = reportedStart != null && (connectedAt == null || reportedStart.isAfter(connectedAt));
+        foldCounters(record, seen && newerConnection);
+        if (seen) {
+            trackSessions(record, pollTime, newerConnection);
+        } else {
+            firstSight(record, pollTime);
+        }
 
         seen = true;
         present = true;
+        polled = true;
         connected = record.connected();
         createdAt = orKeep(record.createdAt(), createdAt);
-        connectedAt = orKeep(record.connectedAt(), connectedAt);
         disconnectedAt = record.connected() ? null : record.disconnectedAt();
         keepalive = orKeep(record.keepalive(), keepalive);
         subscriptions = orKeep(record.subscriptions(), subscriptions);
@@ -69,15 +82,21 @@ public final class ClientState {
         }
     }
 
-    /** A successful poll did not list the client: its session is gone. */
+    /** A successful poll did not list the client: its session is gone (a drop if it was connected). */
     public synchronized void absent(Instant pollTime) {
         if (connected) {
-            recordDrop(pollTime);
+            endSession(pollTime, true);
         }
+        polled = true;
         present = false;
         connected = false;
         subscriptions = 0;
         inflight = 0;
+    }
+
+    /** Whether a successful poll has told anything about this client since it was configured in this process. */
+    public synchronized boolean polled() {
+        return polled;
     }
 
     private void foldCounters(ClientRecord record, boolean sessionChanged) {
@@ -95,45 +114,81 @@ public final class ClientState {
         }
     }
 
-    private void trackSessions(ClientRecord record, Instant pollTime, boolean newSession, boolean wasConnected) {
-        Instant sessionStart = record.connectedAt() != null ? record.connectedAt() : pollTime;
-        if (seen && newSession && wasConnected) {
-            // the previous session ended between two polls and a new one began: a drop we did not see happen
-            recordDrop(sessionStart);
-        }
-        boolean sessionWitnessed = record.connected() || (seen && newSession);
-        if ((newSession || !wasConnected) && sessionWitnessed) {
-            connects++;
-            events.add(EventRing.Kind.CONNECT, sessionStart);
-            if (lastDisconnect != null && !sessionStart.isBefore(lastDisconnect)) {
-                lastReconnectGap = Duration.between(lastDisconnect, sessionStart);
-            }
-            offlineSince = null;
-            connectedAt = sessionStart;
-        }
-        if (!record.connected()) {
-            Instant droppedAt = record.disconnectedAt() != null ? record.disconnectedAt() : pollTime;
-            if (wasConnected && !newSession) {
-                recordDrop(droppedAt);
-            } else if (seen && newSession) {
-                // a whole session began and ended between two polls; its connect was counted just above
-                recordDrop(droppedAt);
-            } else if (!seen) {
-                lastDisconnect = record.disconnectedAt();
-                offlineSince = droppedAt;
-            }
+    /** First sight: a connected client starts its first session; an offline one only tells when it left. */
+    private void firstSight(ClientRecord record, Instant pollTime) {
+        connectedAt = record.connectedAt();
+        if (record.connected()) {
+            startSession(record.connectedAt() != null ? record.connectedAt() : pollTime, record.connectedAt() == null, false);
+        } else {
+            lastDisconnect = record.disconnectedAt();
+            offlineSince = record.disconnectedAt() != null ? record.disconnectedAt() : pollTime;
         }
     }
 
-    private void recordDrop(Instant at) {
+    private void trackSessions(ClientRecord record, Instant pollTime, boolean newerConnection) {
+        boolean wasConnected = connected;
+        boolean reconnected = newerConnection || (!wasConnected && record.connected());
+        if (reconnected) {
+            Instant start = record.connectedAt() != null ? record.connectedAt() : pollTime;
+            boolean startEstimated = record.connectedAt() == null;
+            if (wasConnected) {
+                // The previous connection ended unseen between two polls. EMQX ends it at the latest when the new
+                // one connects (session takeover), so that is its end; how long the client was offline is unknown.
+                endSession(start, true);
+                startSession(start, startEstimated, false);
+            } else {
+                startSession(start, startEstimated, true);
+            }
+            if (!record.connected()) {
+                // the new connection ended before this poll too; EMQX still lists its session
+                endSession(orKeep(record.disconnectedAt(), pollTime), record.disconnectedAt() == null);
+            }
+        } else if (wasConnected && !record.connected()) {
+            endSession(orKeep(record.disconnectedAt(), pollTime), record.disconnectedAt() == null);
+        }
+    }
+
+    /**
+     * @param afterObservedDrop the drop before it was seen (EMQX's disconnected_at or the client's absence), so the
+     *                          time offline is known
+     */
+    private void startSession(Instant start, boolean estimated, boolean afterObservedDrop) {
+        connects++;
+        events.add(EventRing.Kind.CONNECT, start, estimated);
+        if (afterObservedDrop && lastDisconnect != null && !start.isBefore(lastDisconnect)) {
+            lastReconnectGap = Duration.between(lastDisconnect, start);
+            offlineDurations().observe(lastReconnectGap);
+        }
+        offlineSince = null;
+        connectedAt = start;
+        connected = true;
+    }
+
+    private void endSession(Instant at, boolean estimated) {
         disconnects++;
         lastDisconnect = at;
         offlineSince = at;
-        events.add(EventRing.Kind.DISCONNECT, at);
+        events.add(EventRing.Kind.DISCONNECT, at, estimated);
         if (connectedAt != null && !at.isBefore(connectedAt)) {
-            sessions.add(Duration.between(connectedAt, at));
+            Duration session = Duration.between(connectedAt, at);
+            sessions.add(session);
+            sessionDurations().observe(session);
         }
         connected = false;
+    }
+
+    private DurationHistogram sessionDurations() {
+        if (sessionDurations == null) {
+            sessionDurations = new DurationHistogram();
+        }
+        return sessionDurations;
+    }
+
+    private DurationHistogram offlineDurations() {
+        if (offlineDurations == null) {
+            offlineDurations = new DurationHistogram();
+        }
+        return offlineDurations;
     }
 
     public synchronized ClientView view() {
@@ -144,7 +199,12 @@ public final class ClientState {
         return new ClientView(broker, client.alias(), client.clientId(), seen, present, connected,
                 createdAt, connectedAt, disconnectedAt, keepalive, subscriptions, inflight, totals,
                 connects, disconnects, lastSeen, lastDisconnect, offlineSince, lastReconnectGap,
-                sessions.completed(), sessions.shortest(), sessions.longest(), sessions.average(), events.events());
+                sessions.completed(), sessions.shortest(), sessions.longest(), sessions.average(), events.events(),
+                polled, snapshot(sessionDurations), snapshot(offlineDurations));
+    }
+
+    private static DurationHistogram.Snapshot snapshot(DurationHistogram histogram) {
+        return histogram == null ? DurationHistogram.Snapshot.EMPTY : histogram.snapshot();
     }
 
     synchronized StoredClient store() {
@@ -152,7 +212,7 @@ public final class ClientState {
                 keepalive, subscriptions, inflight, base.clone(), last.clone(), connects, disconnects, lastSeen,
                 lastDisconnect, offlineSince, lastReconnectGap == null ? null : lastReconnectGap.toMillis(),
                 sessions.completed(), sessions.shortestMillisRaw(), sessions.longestMillisRaw(),
-                sessions.totalMillisRaw(), events.events());
+                sessions.totalMillisRaw(), events.events(), snapshot(sessionDurations), snapshot(offlineDurations));
     }
 
     synchronized void restore(StoredClient stored) {
@@ -176,7 +236,14 @@ public final class ClientState {
         sessions.restore(stored.completedSessions(), stored.shortestSessionMillis(), stored.longestSessionMillis(),
                 stored.totalSessionMillis());
         if (stored.events() != null) {
-            stored.events().forEach(e -> events.add(e.kind(), e.at()));
+            stored.events().forEach(e -> events.add(e.kind(), e.at(), e.estimated()));
+        }
+        double[] bounds = DurationHistogram.boundsSeconds();
+        if (stored.sessionDurations() != null && stored.sessionDurations().count() > 0) {
+            sessionDurations().restore(bounds, stored.sessionDurations().counts(), stored.sessionDurations().sumSeconds());
+        }
+        if (stored.offlineDurations() != null && stored.offlineDurations().count() > 0) {
+            offlineDurations().restore(bounds, stored.offlineDurations().counts(), stored.offlineDurations().sumSeconds());
         }
     }
 

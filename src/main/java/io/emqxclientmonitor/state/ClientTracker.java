@@ -85,6 +85,12 @@ public final class ClientTracker {
         return new BrokerPoll(broker.plan(), clock.instant());
     }
 
+    /** A poll that also keeps the clients nobody monitors ({@code check --all}). */
+    public BrokerPoll startPoll(String brokerAlias, boolean everyClient) {
+        BrokerPoll poll = startPoll(brokerAlias);
+        return everyClient ? poll.keepingEveryClient() : poll;
+    }
+
     /** Applies a finished poll: per-client state on success, health either way. */
     public void complete(BrokerPoll poll) {
         BrokerState broker = brokers.get(poll.brokerAlias());
@@ -105,6 +111,9 @@ public final class ClientTracker {
         Instant now = clock.instant();
         Map<String, ClientRecord> records = poll.records();
         for (ClientState client : broker.clients()) {
+            if (!poll.covers(client.client().clientId())) {
+                continue; // configured while this poll ran: its first poll is the next one
+            }
             ClientRecord record = records.get(client.client().clientId());
             if (record != null) {
                 client.observe(record, now);

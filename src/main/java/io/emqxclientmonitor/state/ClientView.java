@@ -7,9 +7,13 @@ import java.util.List;
 /**
  * A consistent, immutable picture of one monitored client, as the scrape, the JSON API and {@code check} see it.
  *
- * @param seen        EMQX has listed this client at least once (else only {@code connected} is known)
- * @param present     EMQX listed it in the last successful poll
- * @param counters    monotonic totals per {@link io.emqxclientmonitor.emqx.EmqxCounter} ordinal (base + current session)
+ * @param seen             EMQX has listed this client at least once (else only {@code connected} is known)
+ * @param present          EMQX listed it in the last successful poll
+ * @param counters         monotonic totals per {@link io.emqxclientmonitor.emqx.EmqxCounter} ordinal (base + current session)
+ * @param lastReconnectGap how long the client was offline before its latest reconnect, when that drop was seen
+ * @param polled           a successful poll has been applied to it since it was configured in this process
+ * @param sessionDurations completed connections (connect to drop)
+ * @param offlineDurations completed offline periods (seen drop to reconnect)
  */
 public record ClientView(String broker, String alias, String clientId,
                          boolean seen, boolean present, boolean connected,
@@ -19,10 +23,25 @@ public record ClientView(String broker, String alias, String clientId,
                          Instant lastSeen, Instant lastDisconnect, Instant offlineSince,
                          Duration lastReconnectGap, long completedSessions,
                          Duration shortestSession, Duration longestSession, Duration averageSession,
-                         List<EventRing.Event> recentEvents) {
+                         List<EventRing.Event> recentEvents,
+                         boolean polled, DurationHistogram.Snapshot sessionDurations,
+                         DurationHistogram.Snapshot offlineDurations) {
+
+    /** Connected; disconnected (EMQX keeps its session); absent (EMQX does not list it); unknown (not polled yet). */
+    public enum Presence { CONNECTED, DISCONNECTED, ABSENT, UNKNOWN }
 
     public long counter(io.emqxclientmonitor.emqx.EmqxCounter counter) {
         return counters[counter.ordinal()];
+    }
+
+    public Presence presence() {
+        if (!polled) {
+            return Presence.UNKNOWN;
+        }
+        if (connected) {
+            return Presence.CONNECTED;
+        }
+        return present ? Presence.DISCONNECTED : Presence.ABSENT;
     }
 
     /** Uptime of the current session, or null if not connected. */

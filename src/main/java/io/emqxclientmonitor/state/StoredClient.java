@@ -3,11 +3,12 @@ package io.emqxclientmonitor.state;
 import java.time.Instant;
 import java.util.List;
 
-/** One client as written to the state file; field names are the file format, keep them stable. */
+/** One client as kept in the state file (see {@link StateFile} for the JSON field names). */
 public record StoredClient(String clientId, boolean seen, boolean connected, Instant createdAt, Instant connectedAt,
                            Instant disconnectedAt, long keepalive, long subscriptions, long inflight,
                            long[] base, long[] last, long connects, long disconnects, Instant lastSeen,
                            Instant lastDisconnect, Instant offlineSince, Long lastReconnectGapMillis,
                            long completedSessions, long shortestSessionMillis, long longestSessionMillis,
-                           long totalSessionMillis, List<EventRing.Event> events) {
+                           long totalSessionMillis, List<EventRing.Event> events,
+                           DurationHistogram.Snapshot sessionDurations, DurationHistogram.Snapshot offlineDurations) {
 }

@@ -1,0 +1,391 @@
+package io.emqxclientmonitor.state;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.emqxclientmonitor.emqx.EmqxCounter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The state file: every monitored client's counters, diagnostics and recent events, so that a restart or an upgrade
+ * of the exporter keeps counters monotonic and history intact.
+ *
+ * <pre>
+ * {"format": 1, "written_at": "…", "counters": ["recv_msg", …], "histogram_buckets_seconds": [1, 5, …],
+ *  "brokers": {"&lt;broker alias&gt;": {"&lt;client id&gt;": {"alias": …, "connects": 3, "base": [..], "last": [..], …}}}}
+ * </pre>
+ * Timestamps are epoch milliseconds; counter arrays follow the {@code counters} key list, so counters can be added
+ * or reordered between versions. Readers ignore unknown fields and take defaults for missing ones; a file of a
+ * newer format is not guessed at. Clients that are no longer configured are dropped on load and not written again.
+ */
+public final class StateFile {
+    public static final int FORMAT = 1;
+    private static final Logger LOG = LoggerFactory.getLogger(StateFile.class);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final JsonFactory JSON = MAPPER.getFactory();
+    private static final DateTimeFormatter ASIDE_SUFFIX = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    private final Path path;
+    private final Clock clock;
+
+    public StateFile(Path path, Clock clock) {
+        this.path = path;
+        this.clock = clock;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** What loading found. */
+    public record Loaded(int restored, int dropped, boolean fresh) {
+    }
+
+    /**
+     * Restores the history of the configured clients. Never fails: a missing file means a fresh start; an unreadable
+     * or corrupt one gets one warning and (unless {@code readOnly}) is moved aside to {@code <name>.corrupt-<time>}.
+     */
+    public Loaded load(ClientTracker tracker, boolean readOnly) {
+        if (!Files.exists(path)) {
+            LOG.info("state file {}: none yet, starting with empty history", path);
+            return new Loaded(0, 0, true);
+        }
+        Map<String, Map<String, StoredClient>> stored = new HashMap<>();
+        int[] dropped = {0};
+        try {
+            read(tracker, stored, dropped);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("state file {} cannot be read ({}): {}; starting with empty history", path, oneLine(e), moveAside(readOnly));
+            return new Loaded(0, 0, true);
+        }
+        int restored = 0;
+        for (Map.Entry<String, Map<String, StoredClient>> broker : stored.entrySet()) {
+            BrokerState state = tracker.broker(broker.getKey());
+            for (StoredClient client : broker.getValue().values()) {
+                state.client(client.clientId()).restore(client);
+                restored++;
+            }
+        }
+        LOG.info("state file {}: history of {} client(s) restored{}", path, restored,
+                dropped[0] == 0 ? "" : ", " + dropped[0] + " no longer configured dropped");
+        return new Loaded(restored, dropped[0], false);
+    }
+
+    private void read(ClientTracker tracker, Map<String, Map<String, StoredClient>> stored, int[] dropped) throws IOException {
+        List<String> counterKeys = Arrays.stream(EmqxCounter.all()).map(EmqxCounter::jsonKey).toList();
+        boolean sameBuckets = true;
+        boolean formatSeen = false;
+        try (InputStream in = Files.newInputStream(path); JsonParser p = JSON.createParser(in)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException("not a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                switch (field) {
+                    case "format" -> {
+                        if (!p.currentToken().isNumeric() || p.getIntValue() != FORMAT) {
+                            throw new IOException("it is format " + p.getText() + ", this version reads format " + FORMAT);
+                        }
+                        formatSeen = true;
+                    }
+                    case "counters" -> counterKeys = MAPPER.convertValue(p.readValueAsTree(), MAPPER.getTypeFactory()
+                            .constructCollectionType(List.class, String.class));
+                    case "histogram_buckets_seconds" -> sameBuckets = Arrays.equals(DurationHistogram.boundsSeconds(),
+                            MAPPER.convertValue(p.readValueAsTree(), double[].class));
+                    case "brokers" -> {
+                        if (!formatSeen) {
+                            throw new IOException("no 'format' before 'brokers'");
+                        }
+                        readBrokers(p, tracker, stored, dropped, counterKeys, sameBuckets);
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+            if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+                throw new IOException("unexpected content after the state");
+            }
+        }
+        if (!formatSeen) {
+            throw new IOException("no 'format' field");
+        }
+    }
+
+    private static void readBrokers(JsonParser p, ClientTracker tracker, Map<String, Map<String, StoredClient>> stored,
+                                    int[] dropped, List<String> counterKeys, boolean sameBuckets) throws IOException {
+        expect(p.currentToken(), JsonToken.START_OBJECT);
+        int[] counterOrdinals = ordinals(counterKeys);
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String alias = p.currentName();
+            BrokerState broker = tracker.broker(alias);
+            expect(p.nextToken(), JsonToken.START_OBJECT);
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String clientId = p.currentName();
+                p.nextToken();
+                if (broker == null || broker.client(clientId) == null) {
+                    p.skipChildren();
+                    dropped[0]++;
+                    continue;
+                }
+                JsonNode node = p.readValueAsTree();
+                stored.computeIfAbsent(alias, a -> new HashMap<>())
+                        .put(clientId, decode(clientId, node, counterOrdinals, sameBuckets));
+            }
+        }
+    }
+
+    /**
+     * Writes the state of every configured client: to a temporary file next to the state file, flushed to disk,
+     * then renamed over it, so a crash leaves either the old or the new file, never half of one.
+     */
+    public synchronized void write(ClientTracker tracker) throws IOException {
+        Path target = path.toAbsolutePath();
+        Path dir = target.getParent();
+        Files.createDirectories(dir);
+        Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        try {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+                try (JsonGenerator g = JSON.createGenerator(out).disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)) {
+                    writeState(g, tracker);
+                }
+                out.flush();
+                channel.force(true);
+            }
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private void writeState(JsonGenerator g, ClientTracker tracker) throws IOException {
+        g.writeStartObject();
+        g.writeNumberField("format", FORMAT);
+        g.writeStringField("written_at", clock.instant().truncatedTo(ChronoUnit.MILLIS).toString());
+        g.writeArrayFieldStart("counters");
+        for (EmqxCounter counter : EmqxCounter.all()) {
+            g.writeString(counter.jsonKey());
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("histogram_buckets_seconds");
+        for (double bound : DurationHistogram.boundsSeconds()) {
+            g.writeNumber((long) bound);
+        }
+        g.writeEndArray();
+        g.writeObjectFieldStart("brokers");
+        for (BrokerState broker : tracker.brokers()) {
+            g.writeObjectFieldStart(broker.alias());
+            for (ClientState client : broker.clients()) {
+                g.writeFieldName(client.client().clientId());
+                encode(g, client.client().alias(), client.store());
+            }
+            g.writeEndObject();
+        }
+        g.writeEndObject();
+        g.writeEndObject();
+    }
+
+    private static void encode(JsonGenerator g, String alias, StoredClient c) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("alias", alias);
+        g.writeBooleanField("seen", c.seen());
+        g.writeBooleanField("connected", c.connected());
+        time(g, "created_at", c.createdAt());
+        time(g, "connected_at", c.connectedAt());
+        time(g, "disconnected_at", c.disconnectedAt());
+        number(g, "keepalive", c.keepalive());
+        number(g, "subscriptions", c.subscriptions());
+        number(g, "inflight", c.inflight());
+        longs(g, "base", c.base());
+        longs(g, "last", c.last());
+        number(g, "connects", c.connects());
+        number(g, "disconnects", c.disconnects());
+        time(g, "last_seen", c.lastSeen());
+        time(g, "last_disconnect", c.lastDisconnect());
+        time(g, "offline_since", c.offlineSince());
+        if (c.lastReconnectGapMillis() != null) {
+            g.writeNumberField("last_reconnect_gap_ms", c.lastReconnectGapMillis());
+        }
+        if (c.completedSessions() > 0) {
+            g.writeObjectFieldStart("sessions");
+            g.writeNumberField("completed", c.completedSessions());
+            g.writeNumberField("shortest_ms", c.shortestSessionMillis());
+            g.writeNumberField("longest_ms", c.longestSessionMillis());
+            g.writeNumberField("total_ms", c.totalSessionMillis());
+            g.writeEndObject();
+        }
+        histogram(g, "session_durations", c.sessionDurations());
+        histogram(g, "offline_durations", c.offlineDurations());
+        if (c.events() != null && !c.events().isEmpty()) {
+            g.writeArrayFieldStart("events");
+            for (EventRing.Event event : c.events()) {
+                g.writeStartArray();
+                g.writeString(event.kind() == EventRing.Kind.CONNECT ? "connect" : "disconnect");
+                g.writeNumber(event.at().toEpochMilli());
+                if (event.estimated()) {
+                    g.writeString("estimated");
+                }
+                g.writeEndArray();
+            }
+            g.writeEndArray();
+        }
+        g.writeEndObject();
+    }
+
+    private static StoredClient decode(String clientId, JsonNode n, int[] counterOrdinals, boolean sameBuckets) {
+        JsonNode sessions = n.path("sessions");
+        List<EventRing.Event> events = new ArrayList<>();
+        for (JsonNode e : n.path("events")) {
+            String kind = e.path(0).asText();
+            if (e.path(1).canConvertToLong() && (kind.equals("connect") || kind.equals("disconnect"))) {
+                events.add(new EventRing.Event(kind.equals("connect") ? EventRing.Kind.CONNECT : EventRing.Kind.DISCONNECT,
+                        Instant.ofEpochMilli(e.path(1).asLong()), "estimated".equals(e.path(2).asText())));
+            }
+        }
+        JsonNode gap = n.get("last_reconnect_gap_ms");
+        return new StoredClient(clientId, n.path("seen").asBoolean(false), n.path("connected").asBoolean(false),
+                time(n, "created_at"), time(n, "connected_at"), time(n, "disconnected_at"),
+                n.path("keepalive").asLong(0), n.path("subscriptions").asLong(0), n.path("inflight").asLong(0),
+                counters(n.get("base"), counterOrdinals), counters(n.get("last"), counterOrdinals),
+                n.path("connects").asLong(0), n.path("disconnects").asLong(0),
+                time(n, "last_seen"), time(n, "last_disconnect"), time(n, "offline_since"),
+                gap != null && gap.canConvertToLong() ? gap.asLong() : null,
+                sessions.path("completed").asLong(0), sessions.path("shortest_ms").asLong(Long.MAX_VALUE),
+                sessions.path("longest_ms").asLong(0), sessions.path("total_ms").asLong(0), events,
+                sameBuckets ? histogram(n.get("session_durations")) : null,
+                sameBuckets ? histogram(n.get("offline_durations")) : null);
+    }
+
+    /** Counter values by the file's key list ({@code ordinals}: this version's ordinal per key, -1 if unknown). */
+    private static long[] counters(JsonNode values, int[] ordinals) {
+        long[] counters = new long[EmqxCounter.count()];
+        if (values == null || !values.isArray()) {
+            return counters;
+        }
+        for (int i = 0; i < Math.min(ordinals.length, values.size()); i++) {
+            if (ordinals[i] >= 0) {
+                counters[ordinals[i]] = Math.max(0, values.get(i).asLong(0));
+            }
+        }
+        return counters;
+    }
+
+    private static int[] ordinals(List<String> keys) {
+        Map<String, Integer> byKey = new HashMap<>();
+        for (EmqxCounter counter : EmqxCounter.all()) {
+            byKey.put(counter.jsonKey(), counter.ordinal());
+        }
+        return keys.stream().mapToInt(key -> byKey.getOrDefault(key, -1)).toArray();
+    }
+
+    private static DurationHistogram.Snapshot histogram(JsonNode node) {
+        if (node == null || !node.path("counts").isArray()) {
+            return null;
+        }
+        long[] counts = new long[node.path("counts").size()];
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = Math.max(0, node.path("counts").get(i).asLong(0));
+        }
+        return new DurationHistogram.Snapshot(counts, node.path("sum_seconds").asDouble(0));
+    }
+
+    private static void histogram(JsonGenerator g, String field, DurationHistogram.Snapshot snapshot) throws IOException {
+        if (snapshot == null || snapshot.count() == 0) {
+            return;
+        }
+        g.writeObjectFieldStart(field);
+        longs(g, "counts", snapshot.counts());
+        g.writeNumberField("sum_seconds", snapshot.sumSeconds());
+        g.writeEndObject();
+    }
+
+    private static void time(JsonGenerator g, String field, Instant at) throws IOException {
+        if (at != null) {
+            g.writeNumberField(field, at.toEpochMilli());
+        }
+    }
+
+    private static Instant time(JsonNode n, String field) {
+        JsonNode value = n.get(field);
+        return value != null && value.canConvertToLong() ? Instant.ofEpochMilli(value.asLong()) : null;
+    }
+
+    private static void number(JsonGenerator g, String field, long value) throws IOException {
+        if (value != 0) {
+            g.writeNumberField(field, value);
+        }
+    }
+
+    private static void longs(JsonGenerator g, String field, long[] values) throws IOException {
+        g.writeArrayFieldStart(field);
+        for (long value : values) {
+            g.writeNumber(value);
+        }
+        g.writeEndArray();
+    }
+
+    private static void expect(JsonToken actual, JsonToken expected) throws IOException {
+        if (actual != expected) {
+            throw new IOException("expected " + expected + " but found " + actual);
+        }
+    }
+
+    /** Keeps a bad file for inspection: {@code state.json.corrupt-20260301T120000Z}. */
+    private String moveAside(boolean readOnly) {
+        if (readOnly) {
+            return "left as it is (read-only)";
+        }
+        Path aside = path.resolveSibling(path.getFileName() + ".corrupt-" + ASIDE_SUFFIX.format(clock.instant()));
+        try {
+            Files.move(path, aside, StandardCopyOption.REPLACE_EXISTING);
+            return "moved aside to " + aside;
+        } catch (IOException e) {
+            return "it could not be moved aside (" + oneLine(e) + ") and will be overwritten";
+        }
+    }
+
+    static String oneLine(Throwable e) {
+        if (e instanceof FileSystemException fs) {
+            String what = e instanceof NoSuchFileException ? "no such file" : e instanceof FileAlreadyExistsException
+                    ? "a file is in the way" : e instanceof AccessDeniedException ? "access denied" : e.getClass().getSimpleName();
+            return what + ": " + fs.getFile() + (fs.getReason() == null ? "" : " (" + fs.getReason() + ")");
+        }
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

@@ -1,0 +1,163 @@
+package io.emqxclientmonitor.web;
+
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.spi.PropertiesComponent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * HTTP Basic authentication in front of every route of the exporter's HTTP server except the Kubernetes probes
+ * ({@code /-/healthy}, {@code /-/ready}), when {@code monitor.web.basic-auth.users} lists users. A Vert.x handler
+ * placed before the platform-http routes: an unauthenticated request never reaches Camel. Camel's own
+ * {@code camel.server.authentication*} only knows plain-text passwords in a properties file, hence this.
+ *
+ * <p>bcrypt is slow on purpose, so checks run on a Vert.x worker, one at a time; results are remembered (by a
+ * SHA-256 of the credentials, as the exporter-toolkit does) so a scraper pays for bcrypt once, not per scrape.
+ */
+public final class BasicAuthGuard implements StartupListener, Handler<RoutingContext> {
+    static final Set<String> OPEN_PATHS = Set.of("/-/healthy", "/-/ready");
+    private static final Logger LOG = LoggerFactory.getLogger(BasicAuthGuard.class);
+    private static final String CHALLENGE = "Basic realm=\"emqx-client-monitor\", charset=\"UTF-8\"";
+    private static final int REMEMBERED = 256;
+
+    private final BasicAuthUsers users;
+    private final int port;
+    private final Map<String, Boolean> verdicts = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > REMEMBERED;
+        }
+    };
+    private boolean installed;
+
+    public BasicAuthGuard(BasicAuthUsers users, int port) {
+        this.users = users;
+        this.port = port;
+    }
+
+    /**
+     * Puts the guard in front of the HTTP server when {@value BasicAuthUsers#SETTING} lists users. The setting is
+     * read without marking it as used, so camel-main's startup summary does not print the hashes.
+     */
+    public static void protect(CamelContext context) throws Exception {
+        PropertiesComponent properties = context.getPropertiesComponent();
+        BasicAuthUsers users = BasicAuthUsers.parse(properties.loadProperties().getProperty(BasicAuthUsers.SETTING));
+        boolean server = Boolean.parseBoolean(properties.resolveProperty("camel.server.enabled").orElse("false"));
+        if (users != null && server) {
+            int port = Integer.parseInt(properties.resolveProperty("camel.server.port").orElse("8080").trim());
+            context.addStartupListener(new BasicAuthGuard(users, port));
+        }
+    }
+
+    /** Before the routes' consumers start: no request is ever served unauthenticated. */
+    @Override
+    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        install(context);
+    }
+
+    @Override
+    public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+        install(context);
+        if (!installed()) {
+            throw new IllegalStateException("cannot put HTTP basic authentication in front of the exporter's HTTP"
+                    + " server (no platform-http router found): refusing to serve " + BasicAuthUsers.SETTING + " unprotected");
+        }
+    }
+
+    private synchronized void install(CamelContext context) {
+        if (installed) {
+            return;
+        }
+        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(port));
+        if (router == null) {
+            router = context.getRegistry().findSingleByType(VertxPlatformHttpRouter.class);
+        }
+        if (router == null) {
+            return; // not started yet: the next callback tries again
+        }
+        router.route().order(Integer.MIN_VALUE).handler(this);
+        installed = true;
+        LOG.info("HTTP basic authentication on for {} user(s); {} stay open for probes", users.size(), OPEN_PATHS);
+    }
+
+    /** Whether the guard is in front of the routes (startup fails otherwise). */
+    public synchronized boolean installed() {
+        return installed;
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        if (OPEN_PATHS.contains(ctx.normalizedPath())) {
+            ctx.next();
+            return;
+        }
+        String[] credentials = credentials(ctx.request().getHeader("Authorization"));
+        if (credentials == null) {
+            challenge(ctx);
+            return;
+        }
+        String key = key(credentials);
+        Boolean known;
+        synchronized (verdicts) {
+            known = verdicts.get(key);
+        }
+        if (known != null) {
+            pass(ctx, known);
+            return;
+        }
+        ctx.request().pause();
+        ctx.vertx().executeBlocking(() -> users.check(credentials[0], credentials[1]), true).onComplete(result -> {
+            ctx.request().resume();
+            boolean ok = result.succeeded() && Boolean.TRUE.equals(result.result());
+            synchronized (verdicts) {
+                verdicts.put(key, ok);
+            }
+            pass(ctx, ok);
+        });
+    }
+
+    private static void pass(RoutingContext ctx, boolean ok) {
+        if (ok) {
+            ctx.next();
+        } else {
+            challenge(ctx);
+        }
+    }
+
+    private static void challenge(RoutingContext ctx) {
+        ctx.response().setStatusCode(401)
+                .putHeader("WWW-Authenticate", CHALLENGE)
+                .putHeader("Content-Type", "text/plain; charset=utf-8")
+                .end("Unauthorized\n");
+    }
+
+    /** user and password of a Basic Authorization header, or null. */
+    static String[] credentials(String header) {
+        if (header == null || header.length() < 6 || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return null;
+        }
+        String decoded;
+        try {
+            decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        int colon = decoded.indexOf(':');
+        return colon < 0 ? null : new String[]{decoded.substring(0, colon), decoded.substring(colon + 1)};
+    }
+
+    private static String key(String[] credentials) {
+        return HexFormat.of().formatHex(BasicAuthUsers.sha256(credentials[0] + '\u0000' + credentials[1]));
+    }
+}

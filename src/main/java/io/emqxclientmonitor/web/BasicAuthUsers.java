@@ -1,0 +1,99 @@
+package io.emqxclientmonitor.web;
+
+import io.emqxclientmonitor.config.ConfigException;
+import org.mindrot.jbcrypt.BCrypt;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The users allowed to read {@code /metrics}, the JSON API and the landing page, with hashed passwords, in the
+ * spirit of the Prometheus exporter-toolkit's {@code basic_auth_users}: {@code user:hash,user:hash}. A hash is a
+ * bcrypt hash ({@code $2y$}/{@code $2b$}/{@code $2a$}, e.g. from {@code htpasswd -nBC 10 prometheus}) or
+ * {@code sha256:} followed by the 64 hex digits of the password's SHA-256 (e.g. from
+ * {@code printf %s 'password' | sha256sum}). Plain passwords are refused. Nothing here ever prints a hash or a
+ * password.
+ */
+public final class BasicAuthUsers {
+    public static final String SETTING = "monitor.web.basic-auth.users";
+    private static final Pattern BCRYPT = Pattern.compile("\\$2[aby]\\$\\d\\d\\$[./A-Za-z0-9]{53}");
+    private static final Pattern SHA256 = Pattern.compile("sha256:[0-9a-fA-F]{64}");
+
+    private final Map<String, String> hashes;
+    /** Checked for unknown users too, so a wrong user name takes as long as a wrong password. */
+    private final String dummyHash = BCrypt.hashpw("not a user", BCrypt.gensalt(10));
+
+    private BasicAuthUsers(Map<String, String> hashes) {
+        this.hashes = hashes;
+    }
+
+    /** @return the users, or null when the setting is empty (no authentication) */
+    public static BasicAuthUsers parse(String setting) {
+        if (setting == null || setting.isBlank()) {
+            return null;
+        }
+        Map<String, String> hashes = new LinkedHashMap<>();
+        for (String entry : setting.split(",")) {
+            String trimmed = entry.trim();
+            if (trimmed.isEmpty()) {
+                continue;
+            }
+            int colon = trimmed.indexOf(':');
+            if (colon <= 0) {
+                throw new ConfigException(SETTING + ": an entry is not user:hash: list users as user:hash separated by commas");
+            }
+            String user = trimmed.substring(0, colon);
+            String hash = trimmed.substring(colon + 1).trim();
+            if (!BCRYPT.matcher(hash).matches() && !SHA256.matcher(hash).matches()) {
+                throw new ConfigException(SETTING + ": the password of user '" + user + "' is not a bcrypt hash"
+                        + " or sha256:<64 hex digits>: give a hash, never the password (make one with: htpasswd -nBC 10 "
+                        + user + ")");
+            }
+            if (hashes.put(user, hash) != null) {
+                throw new ConfigException(SETTING + ": user '" + user + "' is listed twice: list each user once");
+            }
+        }
+        return hashes.isEmpty() ? null : new BasicAuthUsers(hashes);
+    }
+
+    /** Slow on purpose for bcrypt (run it off the event loop). */
+    public boolean check(String user, String password) {
+        String hash = hashes.get(user);
+        if (hash == null) {
+            BCrypt.checkpw(password, dummyHash);
+            return false;
+        }
+        if (hash.startsWith("sha256:")) {
+            byte[] expected = HexFormat.of().parseHex(hash.substring("sha256:".length()));
+            return MessageDigest.isEqual(expected, sha256(password));
+        }
+        try {
+            // jBCrypt knows the $2a$ prefix only; $2b$ and $2y$ are the same algorithm for passwords jBCrypt hashes
+            return BCrypt.checkpw(password, "$2a$" + hash.substring(4));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    public int size() {
+        return hashes.size();
+    }
+
+    static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "BasicAuthUsers" + hashes.keySet();
+    }
+}
