@@ -49,7 +49,7 @@ class PromtoolLintTest {
         try (EmqxSimulator emqx = Fleets.smallFleet(clock, SimulatorOptions.defaults())) {
             Map<String, String> properties = RunningExporter.defaults(emqx);
             properties.put("emqx.clients", Fleets.SMALL_FLEET_CLIENTS + ",Quote \\\"back\\\\slash ü=ghost-2");
-            for (String flag : new String[]{"qos-split", "dropped-counters", "reason-split", "dates"}) {
+            for (String flag : new String[]{"qos-split", "dropped-counters", "reason-split", "dates", "session-histograms"}) {
                 properties.put("metrics.enable-" + flag, "true");
             }
             try (RunningExporter exporter = RunningExporter.start(properties, clock)) {
