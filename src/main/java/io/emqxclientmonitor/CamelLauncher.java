@@ -11,6 +11,9 @@ import java.util.Map;
  * (else the copy in the jar), routes from {@code routes/} on disk (else the copies in the jar), our beans.
  */
 public final class CamelLauncher {
+    /** Where the jar keeps its copies of application.properties and routes/ (not the classpath root: embedders). */
+    static final String PACKED = "classpath:emqx-client-monitor/";
+
     private CamelLauncher() {
     }
 
@@ -18,9 +21,9 @@ public final class CamelLauncher {
         Main main = new Main();
         main.configure().addConfiguration(MonitorBeans.class);
         main.setDefaultPropertyPlaceholderLocation(
-                "classpath:application.properties;optional=true,file:application.properties;optional=true");
+                PACKED + "application.properties;optional=true,file:application.properties;optional=true");
         if (!Files.isDirectory(Path.of("routes"))) {
-            main.addOverrideProperty("camel.main.routes-include-pattern", "classpath:routes/*.yaml");
+            main.addOverrideProperty("camel.main.routes-include-pattern", PACKED + "routes/*.yaml");
             main.addOverrideProperty("camel.main.routes-reload-enabled", "false");
         }
         overrides.forEach(main::addOverrideProperty);
