@@ -68,7 +68,9 @@ public class MonitorBeans implements CamelConfiguration {
         registry.bind("monitorConfig", config);
         registry.bind("clientTracker", tracker);
         registry.bind("metricsRegistry", meters);
-        registry.bind("metricsEndpoint", new ScrapeResponder(meters));
+        ScrapeResponder scrapes = new ScrapeResponder(meters, tracker::changes);
+        tracker.afterEveryPoll(scrapes::prerender);
+        registry.bind("metricsEndpoint", scrapes);
         registry.bind("emqxPoll", new EmqxPollSteps(tracker, new EmqxEndpoints(registry)));
         context.addLifecycleStrategy(new AbandonPollsOnStop());
         BasicAuthGuard.protect(context);

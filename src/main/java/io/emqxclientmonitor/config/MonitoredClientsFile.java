@@ -3,6 +3,7 @@ package io.emqxclientmonitor.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.yaml.snakeyaml.LoaderOptions;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,9 +16,18 @@ import java.util.List;
  * exporter's config (so its config file itself can be given as the clients file).
  */
 public final class MonitoredClientsFile {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** SnakeYAML refuses documents over 3 MB by default; 100,000 clients take about 6 MB. */
+    private static final int MAX_YAML_CODE_POINTS = 256 * 1024 * 1024;
+    private static final ObjectMapper YAML = yamlMapper();
 
     private MonitoredClientsFile() {
+    }
+
+    /** A YAML reader for files with many monitored clients. */
+    static ObjectMapper yamlMapper() {
+        LoaderOptions loader = new LoaderOptions();
+        loader.setCodePointLimit(MAX_YAML_CODE_POINTS);
+        return new ObjectMapper(YAMLFactory.builder().loaderOptions(loader).build());
     }
 
     public static List<MonitoredClient> read(Path file, String settingName) {

@@ -2,7 +2,6 @@ package io.emqxclientmonitor.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,7 +17,7 @@ import java.util.Set;
  * {@code prometheus} → port, address, poll interval ({@code ttl_seconds}) and {@code enable_*} flags.
  */
 public final class ReferenceConfigFile {
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final ObjectMapper YAML = MonitoredClientsFile.yamlMapper();
     private static final Set<String> SECTIONS = Set.of("emqx", "monitored_clients", "prometheus");
     private static final Map<String, String> EMQX_KEYS = Map.of(
             "api_url", "emqx.url", "api_key", "emqx.api.key", "api_secret", "emqx.api.secret", "alias", "emqx.alias",

@@ -123,7 +123,15 @@ public final class BrokerPoll {
         if (failure != null) {
             return List.of();
         }
-        if (!(body instanceof Map<?, ?> envelope) || !(envelope.get("data") instanceof List<?> data)) {
+        List<?> data;
+        Boolean hasNext;
+        if (body instanceof ClientsPage page && page.data() != null) {
+            data = page.data();
+            hasNext = page.hasNext();
+        } else if (body instanceof Map<?, ?> envelope && envelope.get("data") instanceof List<?> list) {
+            data = list;
+            hasNext = envelope.get("meta") instanceof Map<?, ?> meta && meta.get("hasnext") instanceof Boolean b ? b : null;
+        } else {
             throw new InvalidResponseException("EMQX's answer has no 'data' list: is " + broker.apiUrl()
                     + " EMQX's API base (…:18083/api)?");
         }
@@ -134,7 +142,7 @@ public final class BrokerPoll {
             replan();
             return List.of();
         }
-        advance(hasNext(envelope.get("meta"), data.size(), limit));
+        advance(hasNext != null ? hasNext : data.size() >= limit); // EMQX 5.0.0-5.0.14 has no hasnext
         @SuppressWarnings("unchecked")
         List<Object> rows = (List<Object>) data;
         return rows;
@@ -151,13 +159,6 @@ public final class BrokerPoll {
         return false;
     }
 
-    private static boolean hasNext(Object meta, int rows, int limit) {
-        if (meta instanceof Map<?, ?> m && m.get("hasnext") instanceof Boolean hasnext) {
-            return hasnext;
-        }
-        return rows >= limit; // EMQX 5.0.0-5.0.14 has no hasnext
-    }
-
     private void advance(boolean hasNext) {
         if (hasNext) {
             page++;
@@ -169,6 +170,15 @@ public final class BrokerPoll {
         page = 1;
         batchIndex++;
         finished = batchIndex >= batches.size();
+    }
+
+    /** Reads one page ({@link #acceptPage}) and keeps the rows of monitored clients ({@link #observe}). */
+    public void observePage(Object body) {
+        for (Object row : acceptPage(body)) {
+            if (isMonitored(row)) {
+                observe(row);
+            }
+        }
     }
 
     /** Whether to keep a row: a monitored client's, or any client's when keeping every client. */

@@ -4,7 +4,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads one client row of EMQX's answer, tolerating what real brokers send: {@code null}s, {@code "infinity"},
@@ -12,6 +15,8 @@ import java.util.Map;
  * a row without a usable {@code clientid} is skipped (null).
  */
 public final class ClientRecordParser {
+    /** Every field of a row this parser reads; {@link ClientsPage} keeps these and skips the rest. */
+    public static final Set<String> FIELDS = fields();
 
     private ClientRecordParser() {
     }
@@ -42,6 +47,15 @@ public final class ClientRecordParser {
                 counters);
     }
 
+    private static Set<String> fields() {
+        Set<String> fields = new HashSet<>(List.of("clientid", "username", "connected", "created_at", "connected_at",
+                "disconnected_at", "keepalive", "subscriptions_cnt", "inflight_cnt"));
+        for (EmqxCounter counter : EmqxCounter.all()) {
+            fields.add(counter.jsonKey());
+        }
+        return Set.copyOf(fields);
+    }
+
     /** A non-negative whole number, or {@link ClientRecord#UNKNOWN} for anything else ("infinity", null, -3, "x"). */
     static long number(Object value) {
         long n;
@@ -63,6 +77,73 @@ public final class ClientRecordParser {
         return n < 0 ? ClientRecord.UNKNOWN : n;
     }
 
+    /**
+     * The shape EMQX writes, {@code 2024-01-01T12:34:56.789+08:00} (or {@code Z}, any fraction), read without
+     * {@code DateTimeFormatter} (a tenth of the cost, three times per row); null for anything else, which then
+     * goes through {@link OffsetDateTime#parse} with the same result.
+     */
+    static Instant rfc3339(String s) {
+        int n = s.length();
+        if (n < 20 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':'
+                || s.charAt(16) != ':') {
+            return null;
+        }
+        int year = digits(s, 0, 4);
+        int month = digits(s, 5, 2);
+        int day = digits(s, 8, 2);
+        int hour = digits(s, 11, 2);
+        int minute = digits(s, 14, 2);
+        int second = digits(s, 17, 2);
+        if (year < 0 || month < 1 || month > 12 || day < 1 || day > 28 && day > java.time.YearMonth.of(year, month).lengthOfMonth()
+                || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+            return null;
+        }
+        int i = 19;
+        int nanos = 0;
+        if (s.charAt(i) == '.') {
+            int start = ++i;
+            while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+                i++;
+            }
+            int count = i - start;
+            if (count == 0 || count > 9) {
+                return null;
+            }
+            nanos = digits(s, start, count);
+            for (int k = count; k < 9; k++) {
+                nanos *= 10;
+            }
+        }
+        int offsetSeconds;
+        if (i == n - 1 && s.charAt(i) == 'Z') {
+            offsetSeconds = 0;
+        } else if (i == n - 6 && (s.charAt(i) == '+' || s.charAt(i) == '-') && s.charAt(i + 3) == ':') {
+            int offsetHours = digits(s, i + 1, 2);
+            int offsetMinutes = digits(s, i + 4, 2);
+            if (offsetHours < 0 || offsetMinutes < 0 || offsetMinutes > 59 || offsetHours * 60 + offsetMinutes > 18 * 60) {
+                return null;
+            }
+            offsetSeconds = (offsetHours * 3600 + offsetMinutes * 60) * (s.charAt(i) == '-' ? -1 : 1);
+        } else {
+            return null;
+        }
+        long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
+        return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3600L + minute * 60L + second - offsetSeconds, nanos);
+    }
+
+    /** The decimal number in s[from, from + count), or -1 if any of it is not a digit. */
+    private static int digits(String s, int from, int count) {
+        int value = 0;
+        for (int i = from; i < from + count; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            value = value * 10 + (c - '0');
+        }
+        return value;
+    }
+
     /** Epoch milliseconds outside 2000-01-01..9999-12-31 are garbage (3.14, 1e400), not times. */
     private static final double EARLIEST_EPOCH_MILLIS = 946_684_800_000d;
     private static final double LATEST_EPOCH_MILLIS = 253_402_300_799_999d;
@@ -70,8 +151,13 @@ public final class ClientRecordParser {
     /** RFC 3339 with any offset (EMQX writes the node's local offset), or epoch milliseconds; else null. */
     static Instant timestamp(Object value) {
         if (value instanceof String text) {
+            String trimmed = text.trim();
+            Instant fast = rfc3339(trimmed);
+            if (fast != null) {
+                return fast;
+            }
             try {
-                return OffsetDateTime.parse(text.trim()).toInstant();
+                return OffsetDateTime.parse(trimmed).toInstant();
             } catch (DateTimeParseException e) {
                 return null;
             }

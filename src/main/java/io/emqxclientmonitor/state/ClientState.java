@@ -7,6 +7,7 @@ import io.emqxclientmonitor.emqx.EmqxCounter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Everything known about one monitored client: the last values EMQX gave, counters folded so they never go
@@ -192,6 +193,15 @@ public final class ClientState {
     }
 
     public synchronized ClientView view() {
+        return view(true);
+    }
+
+    /** The view without the recent events (an empty list): what a scrape needs, without copying the events. */
+    public synchronized ClientView viewWithoutEvents() {
+        return view(false);
+    }
+
+    private ClientView view(boolean withEvents) {
         long[] totals = new long[base.length];
         for (int i = 0; i < totals.length; i++) {
             totals[i] = base[i] + last[i];
@@ -199,7 +209,8 @@ public final class ClientState {
         return new ClientView(broker, client.alias(), client.clientId(), seen, present, connected,
                 createdAt, connectedAt, disconnectedAt, keepalive, subscriptions, inflight, totals,
                 connects, disconnects, lastSeen, lastDisconnect, offlineSince, lastReconnectGap,
-                sessions.completed(), sessions.shortest(), sessions.longest(), sessions.average(), events.events(),
+                sessions.completed(), sessions.shortest(), sessions.longest(), sessions.average(),
+                withEvents ? events.events() : List.of(),
                 polled, snapshot(sessionDurations), snapshot(offlineDurations));
     }
 

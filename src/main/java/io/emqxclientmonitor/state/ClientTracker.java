@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -30,7 +31,10 @@ public final class ClientTracker {
     private final int eventRetention;
     private final int maxRequestLine;
     private final List<Consumer<BrokerState>> pollListeners = new CopyOnWriteArrayList<>();
+    private final List<Runnable> afterEveryPoll = new CopyOnWriteArrayList<>();
     private volatile Map<String, BrokerState> brokers = Map.of();
+    /** Counts every change of what /metrics shows (polls applied, configuration changes): see {@link #changes()}. */
+    private final AtomicLong changes = new AtomicLong();
 
     public ClientTracker(MonitorConfig config, Clock clock, int maxRequestLine) {
         this.clock = clock;
@@ -56,6 +60,7 @@ public final class ClientTracker {
             }
         }
         brokers = next;
+        changes.incrementAndGet();
     }
 
     public synchronized void reconfigureBroker(BrokerConfig broker) {
@@ -63,6 +68,7 @@ public final class ClientTracker {
         if (state != null) {
             state.reconfigure(broker);
         }
+        changes.incrementAndGet();
     }
 
     public List<String> brokerAliases() {
@@ -93,9 +99,36 @@ public final class ClientTracker {
 
     /** Applies a finished poll: per-client state on success, health either way. */
     public void complete(BrokerPoll poll) {
+        BrokerState polled;
+        try {
+            polled = apply(poll);
+        } finally {
+            changes.incrementAndGet(); // after the change: a scrape that saw the old count renders again
+        }
+        afterEveryPoll.forEach(Runnable::run);
+        if (polled != null) {
+            pollListeners.forEach(listener -> listener.accept(polled));
+        }
+    }
+
+    /** Called after every poll is applied, failed ones too (used to render /metrics before the next scrape). */
+    public void afterEveryPoll(Runnable listener) {
+        afterEveryPoll.add(listener);
+    }
+
+    /**
+     * Grows with every change of the client state or of a broker's health, so a scrape can reuse an exposition
+     * rendered at the same count (see {@code ScrapeResponder}).
+     */
+    public long changes() {
+        return changes.get();
+    }
+
+    /** @return the broker, if the poll succeeded (to notify the listeners), else null */
+    private BrokerState apply(BrokerPoll poll) {
         BrokerState broker = brokers.get(poll.brokerAlias());
         if (broker == null) {
-            return; // removed from the configuration while polling
+            return null; // removed from the configuration while polling
         }
         learnFrom(broker, poll);
         if (!poll.succeeded()) {
@@ -106,7 +139,7 @@ public final class ClientTracker {
                 LOG.warn("broker {}: poll failed ({}): {}; last-known client values are kept, emqx_client_monitor_up is 0",
                         broker.alias(), failure.reason().label(), failure.message());
             }
-            return;
+            return null;
         }
         Instant now = clock.instant();
         Map<String, ClientRecord> records = poll.records();
@@ -126,7 +159,7 @@ public final class ClientTracker {
         if (recovered) {
             LOG.info("broker {}: EMQX answers again; polling resumed", broker.alias());
         }
-        pollListeners.forEach(listener -> listener.accept(broker));
+        return broker;
     }
 
     private void learnFrom(BrokerState broker, BrokerPoll poll) {

@@ -47,17 +47,31 @@ public final class BasicAuthGuard implements StartupListener, Handler<RoutingCon
     }
 
     /**
-     * Puts the guard in front of the HTTP server when {@value BasicAuthUsers#SETTING} lists users. The setting is
-     * read without marking it as used, so camel-main's startup summary does not print the hashes.
+     * Puts the guard in front of the HTTP server when {@value BasicAuthUsers#SETTING} or
+     * {@value BasicAuthUsers#FILE_SETTING} lists users. The settings are read as camel-main would (-D, then env,
+     * then the properties files) but without marking them as used, so the startup summary does not print hashes.
      */
     public static void protect(CamelContext context) throws Exception {
         PropertiesComponent properties = context.getPropertiesComponent();
-        BasicAuthUsers users = BasicAuthUsers.parse(properties.loadProperties().getProperty(BasicAuthUsers.SETTING));
+        java.util.Properties loaded = properties.loadProperties();
+        String file = unprinted(loaded, BasicAuthUsers.FILE_SETTING);
+        BasicAuthUsers users = BasicAuthUsers.parse(unprinted(loaded, BasicAuthUsers.SETTING),
+                file == null ? null : java.nio.file.Path.of(file));
         boolean server = Boolean.parseBoolean(properties.resolveProperty("camel.server.enabled").orElse("false"));
         if (users != null && server) {
             int port = Integer.parseInt(properties.resolveProperty("camel.server.port").orElse("8080").trim());
             context.addStartupListener(new BasicAuthGuard(users, port));
         }
+    }
+
+    private static String unprinted(java.util.Properties loaded, String key) {
+        String env = key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+        for (String value : new String[]{System.getProperty(key), System.getenv(env), loaded.getProperty(key)}) {
+            if (value != null && !value.isBlank()) {
+                return value.trim();
+            }
+        }
+        return null;
     }
 
     /** Before the routes' consumers start: no request is ever served unauthenticated. */

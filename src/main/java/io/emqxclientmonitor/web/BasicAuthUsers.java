@@ -3,11 +3,15 @@ package io.emqxclientmonitor.web;
 import io.emqxclientmonitor.config.ConfigException;
 import org.mindrot.jbcrypt.BCrypt;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -21,6 +25,8 @@ import java.util.regex.Pattern;
  */
 public final class BasicAuthUsers {
     public static final String SETTING = "monitor.web.basic-auth.users";
+    /** An htpasswd file ({@code htpasswd -cB FILE prometheus}): one {@code user:hash} per line. */
+    public static final String FILE_SETTING = "monitor.web.basic-auth.htpasswd";
     private static final Pattern BCRYPT = Pattern.compile("\\$2[aby]\\$\\d\\d\\$[./A-Za-z0-9]{53}");
     private static final Pattern SHA256 = Pattern.compile("sha256:[0-9a-fA-F]{64}");
 
@@ -34,31 +40,57 @@ public final class BasicAuthUsers {
 
     /** @return the users, or null when the setting is empty (no authentication) */
     public static BasicAuthUsers parse(String setting) {
-        if (setting == null || setting.isBlank()) {
-            return null;
-        }
+        return parse(setting, null);
+    }
+
+    /**
+     * @param setting  {@value #SETTING}: {@code user:hash} entries separated by commas, or null
+     * @param htpasswd {@value #FILE_SETTING}: a file with one {@code user:hash} per line, or null
+     * @return the users of both, or null when both are empty (no authentication)
+     */
+    public static BasicAuthUsers parse(String setting, Path htpasswd) {
         Map<String, String> hashes = new LinkedHashMap<>();
-        for (String entry : setting.split(",")) {
-            String trimmed = entry.trim();
-            if (trimmed.isEmpty()) {
-                continue;
+        if (setting != null) {
+            for (String entry : setting.split(",")) {
+                add(hashes, entry, SETTING, "list users as user:hash separated by commas");
             }
-            int colon = trimmed.indexOf(':');
-            if (colon <= 0) {
-                throw new ConfigException(SETTING + ": an entry is not user:hash: list users as user:hash separated by commas");
+        }
+        if (htpasswd != null) {
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(htpasswd);
+            } catch (IOException e) {
+                throw new ConfigException(FILE_SETTING + ": cannot read " + htpasswd + " (" + e.getClass().getSimpleName()
+                        + "): give the path of a readable htpasswd file (htpasswd -cB FILE user)");
             }
-            String user = trimmed.substring(0, colon);
-            String hash = trimmed.substring(colon + 1).trim();
-            if (!BCRYPT.matcher(hash).matches() && !SHA256.matcher(hash).matches()) {
-                throw new ConfigException(SETTING + ": the password of user '" + user + "' is not a bcrypt hash"
-                        + " or sha256:<64 hex digits>: give a hash, never the password (make one with: htpasswd -nBC 10 "
-                        + user + ")");
-            }
-            if (hashes.put(user, hash) != null) {
-                throw new ConfigException(SETTING + ": user '" + user + "' is listed twice: list each user once");
+            for (String line : lines) {
+                if (!line.trim().startsWith("#")) {
+                    add(hashes, line, FILE_SETTING + " (" + htpasswd + ")", "write one user:hash per line");
+                }
             }
         }
         return hashes.isEmpty() ? null : new BasicAuthUsers(hashes);
+    }
+
+    private static void add(Map<String, String> hashes, String entry, String where, String fix) {
+        String trimmed = entry.trim();
+        if (trimmed.isEmpty()) {
+            return;
+        }
+        int colon = trimmed.indexOf(':');
+        if (colon <= 0) {
+            throw new ConfigException(where + ": an entry is not user:hash: " + fix);
+        }
+        String user = trimmed.substring(0, colon);
+        String hash = trimmed.substring(colon + 1).trim();
+        if (!BCRYPT.matcher(hash).matches() && !SHA256.matcher(hash).matches()) {
+            throw new ConfigException(where + ": the password of user '" + user + "' is not a bcrypt hash"
+                    + " or sha256:<64 hex digits>: give a hash, never the password (make one with: htpasswd -nBC 10 "
+                    + user + ")");
+        }
+        if (hashes.put(user, hash) != null) {
+            throw new ConfigException(where + ": user '" + user + "' is listed twice: list each user once");
+        }
     }
 
     /** Slow on purpose for bcrypt (run it off the event loop). */

@@ -33,7 +33,7 @@ class BadRecordsOverHttpTest {
               {"clientid": "broken", "connected": "true", "connected_at": "not a time", "created_at": 1e400,
                "recv_msg": -5, "send_msg": "infinity", "recv_oct": 1e400, "send_oct": 123456789012345678901234567890,
                "recv_pkt": "7", "send_pkt": null, "subscriptions_cnt": [1], "inflight_cnt": {"n": 1}, "keepalive": true},
-              {"clientid": "stranger", "connected": true, "recv_msg": "lots"}
+              {"clientid": "stranger", "connected": false, "recv_msg": "lots"}
             ],"meta":{"page":1,"limit":1000,"hasnext":false,"count":13}}
             """;
     private static final String GOOD = "alias=\"Good\",broker=\"emqx\",client_id=\"good\"";

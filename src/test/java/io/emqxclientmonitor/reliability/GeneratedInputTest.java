@@ -9,6 +9,7 @@ import io.emqxclientmonitor.config.TlsSettings;
 import io.emqxclientmonitor.emqx.BrokerPoll;
 import io.emqxclientmonitor.emqx.ClientRecord;
 import io.emqxclientmonitor.emqx.ClientRecordParser;
+import io.emqxclientmonitor.emqx.ClientsPage;
 import io.emqxclientmonitor.emqx.EmqxCounter;
 import io.emqxclientmonitor.metrics.ClientMetricsCollector;
 import io.emqxclientmonitor.simulator.SteppedClock;
@@ -88,6 +89,68 @@ class GeneratedInputTest {
                 }
             }
         }
+    }
+
+    @Test
+    void theStreamingPageReaderReadsEveryRowAsAFullMapWould() throws Exception {
+        for (long seed : SEEDS) {
+            Random random = new Random(seed);
+            List<String> rows = new ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                rows.add(random.nextInt(10) == 0 ? badRow(random) : object(randomFields(random)));
+            }
+            String page = "{\"meta\":{\"count\":1,\"hasnext\":" + random.nextBoolean() + "},\"extra\":[{\"data\":1}],\"data\":["
+                    + String.join(",", rows) + "]}";
+            Map<?, ?> full = JSON.readValue(page, Map.class);
+            ClientsPage streamed = JSON.readValue(page, ClientsPage.class);
+            List<?> fullRows = (List<?>) full.get("data");
+            assertEquals(fullRows.size(), streamed.data().size(), "seed " + seed);
+            assertEquals(((Map<?, ?>) full.get("meta")).get("hasnext"), streamed.hasNext(), "seed " + seed);
+            for (int i = 0; i < fullRows.size(); i++) {
+                assertEquals(describe(ClientRecordParser.parse(fullRows.get(i))), describe(ClientRecordParser.parse(streamed.data().get(i))),
+                        "seed " + seed + ", row " + rows.get(i));
+            }
+        }
+        assertNull(JSON.readValue("[1,2]", ClientsPage.class).data(), "not an object: no data");
+        assertNull(JSON.readValue("{\"data\":{\"a\":1}}", ClientsPage.class).data(), "data not a list");
+    }
+
+    @Test
+    void timestampsReadAsJavaTimeReadsThem() {
+        List<String> samples = new ArrayList<>(List.of("2024-02-29T23:59:59.999+08:00", "2023-02-29T00:00:00Z",
+                "2024-04-31T00:00:00Z", "2024-12-31T24:00:00Z", "2024-06-30T23:59:60Z", "2024-01-01T00:00:00+18:00",
+                "2024-01-01T00:00:00-18:00", "2024-01-01T00:00:00+18:01", "2024-01-01T00:00:00z",
+                "2024-01-01t00:00:00Z", "2024-01-01T00:00:00.1234567891Z", "2024-01-01T00:00:00.Z",
+                "2024-01-01T00:00:00+05:30:15", "2024-01-01T00:00:00+0530", " 2024-01-01T00:00:00Z ",
+                "0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999-01:00", "2024-1-01T00:00:00Z",
+                "2024-01-01T00:00Z", "+2024-01-01T00:00:00Z", "2024-01-01T00:00:00+08:60"));
+        Random random = new Random(42);
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder t = new StringBuilder(String.format(java.util.Locale.ROOT, "%04d-%02d-%02dT%02d:%02d:%02d",
+                    random.nextInt(10_000), random.nextInt(14), random.nextInt(33), random.nextInt(26), random.nextInt(62),
+                    random.nextInt(62)));
+            if (random.nextBoolean()) {
+                t.append('.').append(Long.toString(Math.abs(random.nextLong())).substring(0, 1 + random.nextInt(10)));
+            }
+            t.append(random.nextInt(3) == 0 ? "Z" : String.format(java.util.Locale.ROOT, "%s%02d:%02d",
+                    random.nextBoolean() ? "+" : "-", random.nextInt(20), random.nextInt(61)));
+            samples.add(t.toString());
+        }
+        for (String sample : samples) {
+            Instant expected;
+            try {
+                expected = java.time.OffsetDateTime.parse(sample.trim()).toInstant();
+            } catch (java.time.format.DateTimeParseException e) {
+                expected = null;
+            }
+            assertEquals(expected, ClientRecordParser.parse(Map.of("clientid", "c", "connected_at", sample)).connectedAt(), sample);
+        }
+    }
+
+    private static String describe(ClientRecord record) {
+        return record == null ? "null" : List.of(record.clientId(), String.valueOf(record.username()), record.connected(),
+                String.valueOf(record.createdAt()), String.valueOf(record.connectedAt()), String.valueOf(record.disconnectedAt()),
+                record.keepalive(), record.subscriptions(), record.inflight(), java.util.Arrays.toString(record.counters())).toString();
     }
 
     /** Every number is unknown (-1) or not negative; a plain whole number that fits is kept exactly. */

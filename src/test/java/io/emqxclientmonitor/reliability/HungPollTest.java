@@ -23,21 +23,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * EMQX accepts the request and never answers, and the exporter's timeout is long (30 s): the timer's poll is
  * stuck for all that time. Scrapes, health probes and the landing page still answer at once, and stopping the
- * exporter abandons the stuck poll: it stops within a few seconds, without a storm of exceptions in the log.
+ * exporter abandons the stuck poll: it stops within a few seconds, without a storm of exceptions in the log, and
+ * saves its state file on the way out.
  */
 class HungPollTest {
     private static final long PROMPT_MILLIS = 500;
 
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path dir;
+    private java.nio.file.Path stateFile;
     private final SteppedClock clock = new SteppedClock(Fleets.START);
     private EmqxSimulator emqx;
     private RunningExporter exporter;
 
     @BeforeEach
     void start() throws Exception {
+        stateFile = dir.resolve("state.json");
         emqx = Fleets.smallFleet(clock, SimulatorOptions.defaults());
         Map<String, String> properties = RunningExporter.defaults(emqx);
         properties.put("emqx.clients", Fleets.SMALL_FLEET_CLIENTS);
         properties.put("emqx.timeout-seconds", "30");
+        properties.put("monitor.state-file", stateFile.toString());
         // the real timer: a first poll at once, then one a second
         properties.put("monitor.poll-interval-seconds", "1");
         properties.put("monitor.first-poll-delay-ms", "0");
@@ -72,8 +78,9 @@ class HungPollTest {
     }
 
     @Test
-    void stoppingDuringAStuckPollAbandonsItAndStopsWithinSeconds() {
+    void stoppingDuringAStuckPollAbandonsItAndStopsWithinSeconds() throws Exception {
         try (LogCapture log = LogCapture.start()) {
+            java.nio.file.Files.deleteIfExists(stateFile);
             long started = System.nanoTime();
             exporter.close();
             exporter = null;
@@ -83,6 +90,7 @@ class HungPollTest {
             assertEquals(0, stackTraceLines.size(), "exceptions logged while stopping");
             assertEquals(List.of(), log.lines(l -> l.contains("[WARN]") || l.contains("[ERROR]")), "warnings while stopping");
             assertEquals(1, log.lines(l -> l.contains("poll abandoned because the exporter is stopping")).size());
+            assertTrue(java.nio.file.Files.readString(stateFile).contains("qingping-DEADBEEF5678"), "state saved at shutdown");
         }
     }
 

@@ -86,6 +86,18 @@ class WebSecurityTest {
     }
 
     @Test
+    void usersCanComeFromAnHtpasswdFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path htpasswd = dir.resolve("htpasswd");
+        java.nio.file.Files.writeString(htpasswd, "# made with htpasswd -cB\n" + users().replace(",", "\n") + "\n");
+        start(Map.of("monitor.web.basic-auth.htpasswd", htpasswd.toString()));
+        HttpClient http = HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + exporter.port();
+        assertEquals(401, get(http, base + "/metrics", null).statusCode());
+        assertEquals(200, get(http, base + "/metrics", basic("prometheus", PROMETHEUS_PASSWORD)).statusCode());
+        assertEquals(200, get(http, base + "/metrics", basic("grafana", GRAFANA_PASSWORD)).statusCode());
+    }
+
+    @Test
     void dotSegmentsThroughAnOpenPathDoNotBypassTheCheck() throws Exception {
         start(Map.of("monitor.web.basic-auth.users", users()));
         for (String target : List.of("/-/healthy/../../metrics", "/-/ready/%2e%2e/%2e%2e/metrics", "//metrics",

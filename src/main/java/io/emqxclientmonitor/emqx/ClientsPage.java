@@ -1,0 +1,104 @@
+package io.emqxclientmonitor.emqx;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One answer of {@code GET /api/v5/clients}, read by the fetch route's {@code unmarshal} straight from the
+ * stream: each row keeps only the fields {@link ClientRecordParser} reads (EMQX sends some 45 per client), the
+ * rest is skipped without being built. The kept values are what Jackson's untyped reading would give (String,
+ * Boolean, Integer/Long/BigInteger, Double, null; a list or object where a value was expected becomes an empty
+ * one), so every row reads exactly as from a full {@code Map}. Anything that is not a row object stays as read
+ * (a number, a string, null) and is skipped later. Not JSON at all: Jackson's parse error, as before.
+ *
+ * @param data    the rows, or null when the answer has no {@code data} list
+ * @param hasNext {@code meta.hasnext}, or null when EMQX did not say (before 5.0.15)
+ */
+@JsonDeserialize(using = ClientsPage.Reader.class)
+public record ClientsPage(List<Object> data, Boolean hasNext) {
+
+    static final class Reader extends JsonDeserializer<ClientsPage> {
+        @Override
+        public ClientsPage deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+            if (p.currentToken() != JsonToken.START_OBJECT) {
+                p.skipChildren();
+                return new ClientsPage(null, null);
+            }
+            List<Object> data = null;
+            Boolean hasNext = null;
+            for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
+                JsonToken value = p.nextToken();
+                if (field.equals("data") && value == JsonToken.START_ARRAY) {
+                    data = rows(p);
+                } else if (field.equals("meta") && value == JsonToken.START_OBJECT) {
+                    hasNext = hasNext(p);
+                } else {
+                    p.skipChildren();
+                }
+            }
+            return new ClientsPage(data, hasNext);
+        }
+
+        private static List<Object> rows(JsonParser p) throws IOException {
+            List<Object> rows = new ArrayList<>();
+            for (JsonToken token = p.nextToken(); token != JsonToken.END_ARRAY; token = p.nextToken()) {
+                rows.add(token == JsonToken.START_OBJECT ? row(p) : scalarOrEmpty(p, token));
+            }
+            return rows;
+        }
+
+        private static Map<String, Object> row(JsonParser p) throws IOException {
+            Map<String, Object> row = new HashMap<>(64);
+            for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
+                JsonToken token = p.nextToken();
+                if (ClientRecordParser.FIELDS.contains(field)) {
+                    row.put(field, scalarOrEmpty(p, token));
+                } else {
+                    p.skipChildren();
+                }
+            }
+            return row;
+        }
+
+        private static Boolean hasNext(JsonParser p) throws IOException {
+            Boolean hasNext = null;
+            for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
+                JsonToken token = p.nextToken();
+                if (field.equals("hasnext") && (token == JsonToken.VALUE_TRUE || token == JsonToken.VALUE_FALSE)) {
+                    hasNext = token == JsonToken.VALUE_TRUE;
+                } else {
+                    p.skipChildren();
+                }
+            }
+            return hasNext;
+        }
+
+        private static Object scalarOrEmpty(JsonParser p, JsonToken token) throws IOException {
+            return switch (token) {
+                case VALUE_STRING -> p.getText();
+                case VALUE_NUMBER_INT -> p.getNumberValue();
+                case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
+                case VALUE_TRUE -> Boolean.TRUE;
+                case VALUE_FALSE -> Boolean.FALSE;
+                case START_ARRAY -> {
+                    p.skipChildren();
+                    yield List.of();
+                }
+                case START_OBJECT -> {
+                    p.skipChildren();
+                    yield Map.of();
+                }
+                default -> null;
+            };
+        }
+    }
+}

@@ -1,0 +1,510 @@
+package io.emqxclientmonitor.bench;
+
+import io.emqxclientmonitor.emqx.ClientsQuery;
+import io.emqxclientmonitor.simulator.EmqxSimulator;
+import io.emqxclientmonitor.simulator.Faults;
+import io.emqxclientmonitor.simulator.Fleet;
+import io.emqxclientmonitor.simulator.SimulatorOptions;
+import io.emqxclientmonitor.support.RunningExporter;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The exporter against the EMQX simulator (a 5.8 node with 100,000 connected clients), measured; not a test:
+ * it asserts nothing and prints a Markdown report (also written to {@code target/benchmark.md}). Run with
+ * {@code ./mvnw -B -Pbench test} (the {@code bench} profile runs {@code *Benchmark} classes only; the normal
+ * build never does). Sections, each also selectable with {@code -Dbench.only=poll,scrape,process,soak}:
+ * <ol>
+ * <li>poll: 100 to 100,000 monitored ids; EMQX requests per poll (and the fewest the 8000-byte request line
+ *     allows), poll duration, exporter CPU per poll (per-thread CPU of every thread but the simulator's, and the
+ *     process's CPU minus the simulator's threads, i.e. with GC and JIT) against the simulator's own CPU to serve it;</li>
+ * <li>scrape: {@code /metrics} latency (median, p99) and throughput at 1,000 and 10,000 clients, default and all
+ *     flags, 1 and 20 concurrent scrapers, with EMQX up and during an outage (polls failing every second);</li>
+ * <li>process: the packaged application in its own JVM ({@code java -cp … Application}, heap {@code -Xmx} as
+ *     given): time from process start to the first successful poll, heap after GC ({@code jcmd GC.run}) and RSS;</li>
+ * <li>soak: heap after GC over minutes of failing polls every second ({@code -Dbench.soakSeconds}, default 180).</li>
+ * </ol>
+ */
+class ExporterBenchmark {
+    private static final int FLEET = 100_000;
+    private static final int ID_LENGTH = 20;
+    private static final Pattern UP = Pattern.compile("emqx_client_monitor_up\\{broker=\"emqx\"} 1\\.0");
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+    private final StringBuilder report = new StringBuilder();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private Fleet fleet;
+    private EmqxSimulator emqx;
+
+    @Test
+    void run() throws Exception {
+        String only = System.getProperty("bench.only", "poll,scrape,process,soak");
+        fleet = Fleet.connected(Clock.systemUTC(), "sensor-", FLEET, ID_LENGTH);
+        List<String> ids = fleet.clientIds();
+        for (int i = 0; i < ids.size(); i += 3) {
+            fleet.client(ids.get(i)).publish(i % 17, 1, 64).subscriptions(1);
+        }
+        emqx = new EmqxSimulator(fleet, SimulatorOptions.defaults()).start();
+        line("# emqx-client-monitor benchmark");
+        line("");
+        line("%s, %d cores, Java %s (%s), simulator: EMQX 5.8 with %,d connected clients (ids of %d characters), same JVM",
+                System.getProperty("os.name"), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+                System.getProperty("java.vm.name"), FLEET, ID_LENGTH);
+        try {
+            if (only.contains("poll")) {
+                pollCost();
+            }
+            if (only.contains("scrape")) {
+                scrapes();
+            }
+            if (only.contains("process")) {
+                ownProcess();
+            }
+            if (only.contains("soak")) {
+                soak(Integer.getInteger("bench.soakSeconds", 180));
+            }
+        } finally {
+            emqx.close();
+            Files.createDirectories(Path.of("target"));
+            Files.writeString(Path.of("target/benchmark.md"), report);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ polls
+
+    private void pollCost() throws Exception {
+        line("");
+        line("## Poll cost (EMQX 5.8, 100,000 connected clients)");
+        line("");
+        line("| monitored ids | EMQX requests per poll | fewest possible | poll duration | exporter CPU per poll (threads) | exporter CPU per poll (process - simulator) | simulator CPU per poll |");
+        line("|---:|---:|---:|---:|---:|---:|---:|");
+        for (int monitored : new int[]{100, 1_000, 10_000, 100_000}) {
+            Path clients = clientsFile(monitored);
+            try (RunningExporter exporter = RunningExporter.start(exporterProperties(clients, Map.of()), null)) {
+                int warmUps = monitored >= 100_000 ? 2 : 5;
+                int measured = monitored >= 100_000 ? 3 : 10;
+                for (int i = 0; i < warmUps; i++) {
+                    exporter.pollNow();
+                }
+                long requests = 0;
+                double wall = 0;
+                double exporterThreads = 0;
+                double exporterProcess = 0;
+                double simulator = 0;
+                for (int i = 0; i < measured; i++) {
+                    emqx.requests().clear();
+                    int before = emqx.requests().count();
+                    Map<Long, Long> cpuBefore = threadCpu();
+                    long processBefore = OS.getProcessCpuTime();
+                    long start = System.nanoTime();
+                    exporter.pollNow();
+                    wall += (System.nanoTime() - start) / 1e9;
+                    long processCpu = OS.getProcessCpuTime() - processBefore;
+                    double[] split = splitCpu(cpuBefore, threadCpu());
+                    exporterThreads += split[0];
+                    simulator += split[1];
+                    exporterProcess += processCpu / 1e9 - split[1];
+                    requests += emqx.requests().count() - before;
+                }
+                if (!UP.matcher(exporter.scrape()).find()) {
+                    throw new IllegalStateException("the polls failed");
+                }
+                line("| %,d | %.1f | %d | %s | %s | %s | %s |", monitored, requests / (double) measured,
+                        fewestRequests(monitored), ms(wall / measured), ms(exporterThreads / measured),
+                        ms(exporterProcess / measured), ms(simulator / measured));
+            }
+        }
+    }
+
+    /** ceil(bytes of every "&clientid=<id>" / room left on an 8000-byte request line), the floor for any batching. */
+    private int fewestRequests(int monitored) {
+        String rawPath = "/api/v5/clients";
+        int fixed = ClientsQuery.requestLineLength(rawPath, ClientsQuery.page(10000, 1000, List.of()));
+        int room = 8000 - fixed;
+        long bytes = (long) monitored * ("&clientid=".length() + ID_LENGTH);
+        return (int) Math.ceil(bytes / (double) room);
+    }
+
+    private static Map<Long, Long> threadCpu() {
+        Map<Long, Long> cpu = new HashMap<>();
+        for (long id : THREADS.getAllThreadIds()) {
+            long time = THREADS.getThreadCpuTime(id);
+            if (time >= 0) {
+                cpu.put(id, time);
+            }
+        }
+        return cpu;
+    }
+
+    /** {exporter seconds, simulator seconds} between two per-thread CPU snapshots. */
+    private static double[] splitCpu(Map<Long, Long> before, Map<Long, Long> after) {
+        double exporter = 0;
+        double simulator = 0;
+        List<Long> ids = new ArrayList<>(after.keySet());
+        ThreadInfo[] infos = THREADS.getThreadInfo(ids.stream().mapToLong(Long::longValue).toArray());
+        for (int i = 0; i < ids.size(); i++) {
+            long delta = after.get(ids.get(i)) - before.getOrDefault(ids.get(i), 0L);
+            String name = infos[i] == null ? "" : infos[i].getThreadName();
+            if (name.startsWith("emqx-simulator-") || name.startsWith("HTTP-Dispatcher")) {
+                simulator += delta / 1e9;
+            } else {
+                exporter += delta / 1e9;
+            }
+        }
+        return new double[]{exporter, simulator};
+    }
+
+    // ------------------------------------------------------------------------------------------------ scrapes
+
+    private void scrapes() throws Exception {
+        line("");
+        line("## /metrics latency and throughput");
+        line("");
+        line("Each scraper cell: median / p99 latency, and scrapes per second, over %d s per cell after a warm-up;"
+                + " 'outage': EMQX answers 500 NODE_DOWN to a poll every second while scraping (every failed poll changes"
+                + " the exposition, so most scrapes render it). 'rendering': collecting and writing the exposition once"
+                + " (median of 20), which the exporter does after every successful poll, off the scrape path.", scrapeSeconds());
+        line("");
+        line("");
+        line("'gzip': with `Accept-Encoding: gzip`, as Prometheus scrapes (the body below is then the compressed size).");
+        line("");
+        line("| monitored clients | flags | EMQX | series | body (gzip) | rendering | 1 scraper | 20 scrapers | 1 scraper, gzip | 20 scrapers, gzip |");
+        line("|---:|---|---|---:|---:|---:|---|---|---|---|");
+        for (int monitored : new int[]{1_000, 10_000}) {
+            Path clients = clientsFile(monitored);
+            for (boolean allFlags : new boolean[]{false, true}) {
+                Map<String, String> flags = new HashMap<>();
+                if (allFlags) {
+                    for (String flag : new String[]{"qos-split", "dropped-counters", "reason-split", "dates", "session-histograms"}) {
+                        flags.put("metrics.enable-" + flag, "true");
+                    }
+                }
+                try (RunningExporter exporter = RunningExporter.start(exporterProperties(clients, flags), null)) {
+                    exporter.pollNow();
+                    exporter.pollNow();
+                    String body = exporter.scrape();
+                    long series = body.lines().filter(l -> !l.startsWith("#")).count();
+                    String rendering = ms(renderingSeconds(exporter));
+                    for (boolean outage : new boolean[]{false, true}) {
+                        emqx.requests().clear();
+                        AtomicBoolean polling = new AtomicBoolean(outage);
+                        Thread poller = null;
+                        if (outage) {
+                            emqx.faults().nodeDown(Faults.FOREVER);
+                            poller = pollEverySecond(exporter, polling);
+                        }
+                        String one = scrapeLoad(exporter.port(), 1, false);
+                        String twenty = scrapeLoad(exporter.port(), 20, false);
+                        String oneGzip = scrapeLoad(exporter.port(), 1, true);
+                        String twentyGzip = scrapeLoad(exporter.port(), 20, true);
+                        polling.set(false);
+                        if (poller != null) {
+                            poller.join();
+                            emqx.faults().clear();
+                        }
+                        line("| %,d | %s | %s | %,d | %s (%s) | %s | %s | %s | %s | %s |", monitored, allFlags ? "all" : "default",
+                                outage ? "outage" : "up", series, size(body.getBytes(StandardCharsets.UTF_8).length),
+                                size(gzipSize(exporter.port())), rendering, one, twenty, oneGzip, twentyGzip);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Median time to collect and write the text exposition, without any reuse of earlier renderings. */
+    private static double renderingSeconds(RunningExporter exporter) {
+        var registry = exporter.context().getRegistry().lookupByNameAndType("metricsRegistry",
+                io.micrometer.prometheusmetrics.PrometheusMeterRegistry.class);
+        var uncached = new io.emqxclientmonitor.metrics.ScrapeResponder(registry);
+        List<Long> times = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            long t = System.nanoTime();
+            uncached.exposition(null);
+            times.add(System.nanoTime() - t);
+        }
+        List<Long> measured = new ArrayList<>(times.subList(5, times.size()));
+        Collections.sort(measured);
+        return measured.get(measured.size() / 2) / 1e9;
+    }
+
+    private static int scrapeSeconds() {
+        return Integer.getInteger("bench.scrapeSeconds", 5);
+    }
+
+    private static Thread pollEverySecond(RunningExporter exporter, AtomicBoolean polling) {
+        Thread poller = new Thread(() -> {
+            while (polling.get()) {
+                exporter.pollNow();
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "bench-poller");
+        poller.start();
+        return poller;
+    }
+
+    private long gzipSize(int port) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                .header("Accept-Encoding", "gzip").build(), HttpResponse.BodyHandlers.ofByteArray()).body().length;
+    }
+
+    /** median / p99 ms and scrapes per second with {@code scrapers} concurrent clients. */
+    private String scrapeLoad(int port, int scrapers, boolean gzip) throws Exception {
+        URI uri = URI.create("http://127.0.0.1:" + port + "/metrics");
+        runScrapers(uri, scrapers, gzip, Duration.ofSeconds(2)); // warm-up
+        long start = System.nanoTime();
+        List<Long> latencies = runScrapers(uri, scrapers, gzip, Duration.ofSeconds(scrapeSeconds()));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Collections.sort(latencies);
+        double median = latencies.get(latencies.size() / 2) / 1e6;
+        double p99 = latencies.get(Math.min(latencies.size() - 1, (int) Math.ceil(latencies.size() * 0.99) - 1)) / 1e6;
+        return String.format(Locale.ROOT, "%.1f / %.1f ms, %.1f/s", median, p99, latencies.size() / seconds);
+    }
+
+    private List<Long> runScrapers(URI uri, int scrapers, boolean gzip, Duration duration) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(scrapers);
+        long end = System.nanoTime() + duration.toNanos();
+        List<Future<List<Long>>> results = new ArrayList<>();
+        for (int i = 0; i < scrapers; i++) {
+            results.add(pool.submit(() -> {
+                List<Long> mine = new ArrayList<>();
+                HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
+                        .header("Accept", "text/plain;version=0.0.4;q=0.4,*/*;q=0.1");
+                if (gzip) {
+                    builder.header("Accept-Encoding", "gzip");
+                }
+                HttpRequest request = builder.build();
+                while (System.nanoTime() < end) {
+                    long t = System.nanoTime();
+                    HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+                    if (response.statusCode() != 200) {
+                        throw new IllegalStateException("scrape answered " + response.statusCode());
+                    }
+                    mine.add(System.nanoTime() - t);
+                }
+                return mine;
+            }));
+        }
+        List<Long> all = new ArrayList<>();
+        for (Future<List<Long>> result : results) {
+            all.addAll(result.get());
+        }
+        pool.shutdown();
+        return all;
+    }
+
+    // ------------------------------------------------------------------------------------------------ own process
+
+    private void ownProcess() throws Exception {
+        line("");
+        line("## The application in its own JVM");
+        line("");
+        line("`java %s -cp … io.emqxclientmonitor.Application` (what `java -jar` runs), default GC (G1), against the same"
+                + " simulator; first poll at once. Start: process start to the first `emqx_client_monitor_up 1` on /metrics.", "-Xmx…");
+        line("");
+        line("| monitored clients | -Xmx | start to first successful poll | heap after GC | RSS | poll duration (from /metrics) |");
+        line("|---:|---:|---:|---:|---:|---:|");
+        for (int[] run : new int[][]{{100, 256}, {1_000, 256}, {10_000, 256}, {100_000, 512}}) {
+            Path clients = clientsFile(run[0]);
+            int port = RunningExporter.freePort();
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx" + run[1] + "m", "-XX:+ExitOnOutOfMemoryError"));
+            Map<String, String> properties = exporterProperties(clients, Map.of());
+            properties.put("camel.server.port", Integer.toString(port));
+            properties.put("monitor.poll-interval-seconds", "15");
+            properties.put("monitor.first-poll-delay-ms", "0");
+            properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+            command.addAll(List.of("-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+                    "io.emqxclientmonitor.Application"));
+            Path log = Path.of("target", "bench-exporter-" + run[0] + ".log");
+            long start = System.nanoTime();
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            try {
+                String metrics = null;
+                while (metrics == null || !UP.matcher(metrics).find()) {
+                    if (!process.isAlive() || System.nanoTime() - start > TimeUnit.SECONDS.toNanos(120)) {
+                        throw new IllegalStateException("the exporter did not poll; see " + log);
+                    }
+                    Thread.sleep(20);
+                    metrics = tryScrape(port);
+                }
+                double firstPoll = (System.nanoTime() - start) / 1e9;
+                Thread.sleep(3000); // settle: JIT, the HTTP server's first requests
+                jcmd(process.pid(), "GC.run");
+                long heap = heapUsedKb(jcmd(process.pid(), "GC.heap_info"));
+                long rss = rssKb(process.pid());
+                double pollSeconds = sample(tryScrape(port), "emqx_client_monitor_poll_duration_seconds");
+                line("| %,d | %d MB | %.2f s | %.1f MB | %.0f MB | %s |", run[0], run[1], firstPoll, heap / 1024.0, rss / 1024.0,
+                        ms(pollSeconds));
+            } finally {
+                process.destroy();
+                if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    private String tryScrape(int port) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? response.body() : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private static double sample(String metrics, String name) {
+        Matcher m = Pattern.compile(Pattern.quote(name) + "\\{broker=\"emqx\"} (\\S+)").matcher(metrics == null ? "" : metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+    }
+
+    private static String jcmd(long pid, String command) throws Exception {
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid), command).redirectErrorStream(true).start();
+        String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        jcmd.waitFor(60, TimeUnit.SECONDS);
+        return output;
+    }
+
+    static long heapUsedKb(String heapInfo) {
+        Matcher m = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K").matcher(heapInfo);
+        if (!m.find()) {
+            throw new IllegalStateException("cannot read jcmd GC.heap_info:\n" + heapInfo);
+        }
+        return Long.parseLong(m.group(1));
+    }
+
+    private static long rssKb(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        }
+        return -1;
+    }
+
+    // ------------------------------------------------------------------------------------------------ soak
+
+    private void soak(int seconds) throws Exception {
+        int monitored = 10_000;
+        line("");
+        line("## Soak: %,d monitored clients, EMQX failing (500 NODE_DOWN), a poll every second, a scrape every second, %d s", monitored, seconds);
+        line("");
+        line("Heap after GC of the whole benchmark JVM (exporter and the simulator's fleet), sampled every %d s.", Math.max(10, seconds / 6));
+        line("");
+        line("| time | heap after GC | live threads | failed polls |");
+        line("|---:|---:|---:|---:|");
+        Map<String, String> properties = exporterProperties(clientsFile(monitored), Map.of());
+        properties.put("monitor.poll-interval-seconds", "1");
+        properties.put("monitor.first-poll-delay-ms", "0");
+        try (RunningExporter exporter = RunningExporter.start(properties, null)) {
+            long start = System.nanoTime();
+            while (!UP.matcher(exporter.scrape()).find()) {
+                Thread.sleep(50);
+            }
+            emqx.faults().nodeDown(Faults.FOREVER);
+            int step = Math.max(10, seconds / 6);
+            for (int t = 0; t <= seconds; t += step) {
+                long until = start + TimeUnit.SECONDS.toNanos(t);
+                while (System.nanoTime() < until) {
+                    exporter.scrape();
+                    Thread.sleep(1000);
+                }
+                emqx.requests().clear(); // the simulator's own log of requests is not the exporter's memory
+                String metrics = exporter.scrape();
+                Matcher failed = Pattern.compile("emqx_client_monitor_poll_errors_total\\{broker=\"emqx\",reason=\"http_5xx\"} (\\S+)").matcher(metrics);
+                line("| %d s | %.1f MB | %d | %s |", t, heapAfterGc() / 1048576.0, Thread.activeCount(),
+                        failed.find() ? failed.group(1) : "?");
+            }
+        } finally {
+            emqx.faults().clear();
+        }
+    }
+
+    private static long heapAfterGc() throws InterruptedException {
+        long least = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(200);
+            least = Math.min(least, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        }
+        return least;
+    }
+
+    // ------------------------------------------------------------------------------------------------ helpers
+
+    private Map<String, String> exporterProperties(Path clients, Map<String, String> extra) {
+        Map<String, String> properties = RunningExporter.defaults(emqx);
+        properties.put("emqx.clients-file", clients.toString());
+        properties.put("emqx.timeout-seconds", "30");
+        properties.put("monitor.clients-file-check-seconds", "3600");
+        properties.putAll(extra);
+        return properties;
+    }
+
+    /** {@code monitored} ids spread evenly over the fleet. */
+    private Path clientsFile(int monitored) throws IOException {
+        List<String> ids = fleet.clientIds();
+        int stride = ids.size() / monitored;
+        StringBuilder yaml = new StringBuilder(monitored * 64).append("monitored_clients:\n");
+        for (int i = 0; i < monitored; i++) {
+            String id = ids.get(i * stride);
+            yaml.append("  - alias: a-").append(id).append("\n    client_id: ").append(id).append('\n');
+        }
+        Path file = Path.of("target", "bench-clients-" + monitored + ".yaml");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, yaml);
+        return file.toAbsolutePath();
+    }
+
+    private static String ms(double seconds) {
+        return seconds >= 1 ? String.format(Locale.ROOT, "%.2f s", seconds) : String.format(Locale.ROOT, "%.1f ms", seconds * 1000);
+    }
+
+    private static String size(long bytes) {
+        return bytes >= 1 << 20 ? String.format(Locale.ROOT, "%.1f MB", bytes / 1048576.0) : String.format(Locale.ROOT, "%.0f kB", bytes / 1024.0);
+    }
+
+    private void line(String format, Object... args) {
+        String text = args.length == 0 ? format : String.format(Locale.ROOT, format, args);
+        report.append(text).append('\n');
+        System.out.println(text);
+        System.out.flush();
+    }
+}
