@@ -48,8 +48,9 @@ class SlowEmqxTest {
 
                 assertEquals(1, emqx.requests().peakInFlight(), "requests served at the same time");
                 assertEquals(1, maxInFlight);
-                // back to back at 2.5 s each: at most ceil(8.2 / 2.5) = 4 polls, and no backlog of missed ticks
-                assertTrue(answered >= 2 && answered <= Math.ceil(seconds / 2.5),
+                // back to back at 2.5 s each: at most ceil(8.2 / 2.5) = 4 polls, and no backlog of missed ticks (the lower
+                // bound is loose: a slow start on a loaded machine must not fail a test about pile-ups)
+                assertTrue(answered >= 1 && answered <= Math.ceil(seconds / 2.5),
                         answered + " requests answered in " + seconds + " s");
                 assertEquals(1, metrics.valueOf("emqx_client_monitor_up", "broker=\"emqx\""), "slow is not down");
                 assertTrue(metrics.valueOf("emqx_client_monitor_poll_duration_seconds", "broker=\"emqx\"") >= 2.5);
