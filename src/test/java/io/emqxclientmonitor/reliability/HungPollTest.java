@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * saves its state file on the way out.
  */
 class HungPollTest {
-    private static final long PROMPT_MILLIS = 500;
+    /** Far below the 30 s the stuck request would hold a scrape that waited for it; far above any scheduling hiccup. */
+    private static final long PROMPT_MILLIS = 10_000;
 
     @org.junit.jupiter.api.io.TempDir
     java.nio.file.Path dir;

@@ -37,9 +37,7 @@ class SlowEmqxTest {
                 int maxInFlight = 0;
                 while (System.nanoTime() - started < Duration.ofMillis(8200).toNanos()) {
                     maxInFlight = Math.max(maxInFlight, emqx.requests().inFlight());
-                    long scrape = System.nanoTime();
-                    exporter.scrape();
-                    assertTrue(System.nanoTime() - scrape < Duration.ofSeconds(1).toNanos(), "a scrape waited for EMQX");
+                    exporter.scrape(); // scrapes during slow polls (that they never wait is HungPollTest's job)
                     Thread.sleep(50);
                 }
                 double seconds = (System.nanoTime() - started) / 1e9;
