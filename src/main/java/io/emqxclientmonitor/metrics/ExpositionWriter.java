@@ -18,9 +18,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -50,7 +53,6 @@ public final class ExpositionWriter {
     public static final class Memory {
         private Map<Labels, byte[]> previous = new IdentityHashMap<>();
         private Map<Labels, byte[]> current = new IdentityHashMap<>();
-        private int lastSize = 1 << 16;
 
         byte[] labels(Labels labels) {
             byte[] rendered = current.get(labels);
@@ -67,33 +69,76 @@ public final class ExpositionWriter {
             current.put(labels, rendered);
         }
 
-        void done(int size) {
+        void done() {
             previous = current;
             current = new IdentityHashMap<>(previous.size() + 16);
-            lastSize = size;
         }
     }
+
+    /**
+     * A written exposition, in chunks of {@value #CHUNK} bytes: no growing copy of a 100 MB array on the way,
+     * and it goes into its final place (a direct buffer, a gzip stream) straight from the chunks.
+     */
+    public static final class Chunks {
+        private final List<byte[]> arrays = new ArrayList<>();
+        private final List<Integer> lengths = new ArrayList<>();
+        private long size;
+
+        void add(byte[] array, int length) {
+            if (length > 0) {
+                arrays.add(array);
+                lengths.add(length);
+                size += length;
+            }
+        }
+
+        public long size() {
+            return size;
+        }
+
+        public void writeTo(OutputStream out) throws IOException {
+            for (int i = 0; i < arrays.size(); i++) {
+                out.write(arrays.get(i), 0, lengths.get(i));
+            }
+        }
+
+        public void writeTo(ByteBuffer buffer) {
+            for (int i = 0; i < arrays.size(); i++) {
+                buffer.put(arrays.get(i), 0, lengths.get(i));
+            }
+        }
+
+        public byte[] toByteArray() {
+            ByteBuffer all = ByteBuffer.allocate(Math.toIntExact(size));
+            writeTo(all);
+            return all.array();
+        }
+    }
+
+    private static final int CHUNK = 1 << 20;
 
     private final boolean openMetrics;
     private final Fallback fallback;
     private final Memory memory;
-    private byte[] buf;
+    private final Chunks chunks = new Chunks();
+    private byte[] buf = new byte[1 << 16];
     private int pos;
+    /** Writing a label set aside (to remember it): grow the buffer instead of starting a chunk. */
+    private boolean aside;
 
     private ExpositionWriter(boolean openMetrics, Fallback fallback, Memory memory) {
         this.openMetrics = openMetrics;
         this.fallback = fallback;
         this.memory = memory;
-        this.buf = new byte[memory.lastSize + (memory.lastSize >> 4) + 64];
     }
 
     /** The whole exposition of {@code snapshots}, in OpenMetrics or else in text format 0.0.4. */
     public static byte[] write(MetricSnapshots snapshots, boolean openMetrics, Fallback fallback) {
-        return write(snapshots, openMetrics, fallback, new Memory());
+        return writeChunks(snapshots, openMetrics, fallback, new Memory()).toByteArray();
     }
 
-    /** The same, remembering label sets and size for the next rendering with the same {@code memory}. */
-    public static byte[] write(MetricSnapshots snapshots, boolean openMetrics, Fallback fallback, Memory memory) {
+    /** The same, in chunks, remembering label sets for the next rendering with the same {@code memory}. */
+    public static Chunks writeChunks(MetricSnapshots snapshots, boolean openMetrics, Fallback fallback, Memory memory) {
         ExpositionWriter writer = new ExpositionWriter(openMetrics, fallback, memory);
         for (MetricSnapshot snapshot : snapshots) {
             if (!snapshot.getDataPoints().isEmpty()) {
@@ -103,8 +148,9 @@ public final class ExpositionWriter {
         if (openMetrics) {
             writer.bytes(EOF);
         }
-        memory.done(writer.pos);
-        return writer.pos == writer.buf.length ? writer.buf : Arrays.copyOf(writer.buf, writer.pos);
+        writer.chunks.add(writer.buf, writer.pos);
+        memory.done();
+        return writer.chunks;
     }
 
     private void family(MetricSnapshot snapshot) {
@@ -252,16 +298,31 @@ public final class ExpositionWriter {
         if (le == null && !labels.isEmpty()) {
             byte[] rendered = memory.labels(labels);
             if (rendered == null) {
-                int start = pos;
-                labels(labels, null);
-                memory.remember(labels, Arrays.copyOfRange(buf, start, pos));
-            } else {
-                bytes(rendered);
+                rendered = aside(labels);
+                memory.remember(labels, rendered);
             }
+            bytes(rendered);
         } else if (!labels.isEmpty() || le != null) {
             labels(labels, le);
         }
         ascii(" ");
+    }
+
+    /** A label set written into a small array of its own, to be remembered. */
+    private byte[] aside(Labels labels) {
+        byte[] savedBuf = buf;
+        int savedPos = pos;
+        buf = new byte[256];
+        pos = 0;
+        aside = true;
+        try {
+            labels(labels, null);
+            return Arrays.copyOf(buf, pos);
+        } finally {
+            buf = savedBuf;
+            pos = savedPos;
+            aside = false;
+        }
     }
 
     private void labels(Labels labels, Double le) {
@@ -357,8 +418,15 @@ public final class ExpositionWriter {
     }
 
     private void ensure(int more) {
-        if (pos + more > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + more));
+        if (pos + more <= buf.length) {
+            return;
         }
+        if (aside) {
+            buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + more));
+            return;
+        }
+        chunks.add(buf, pos);
+        buf = new byte[Math.max(CHUNK, more)];
+        pos = 0;
     }
 }

@@ -47,7 +47,8 @@ public final class ScrapeResponder {
      */
     private static final class Rendering {
         final long state;
-        final CompletableFuture<byte[]> body = new CompletableFuture<>();
+        /** The plain exposition in direct memory: nothing of a rendering stays on the heap. */
+        final CompletableFuture<ByteBuffer> body = new CompletableFuture<>();
         private final CompletableFuture<Buffer>[] sendable = newSendable();
 
         Rendering(long state) {
@@ -72,7 +73,8 @@ public final class ScrapeResponder {
             }
             if (mine) {
                 try {
-                    result.complete(direct(gzip ? gzip(body.join()) : body.join()));
+                    ByteBuffer plain = body.join().duplicate();
+                    result.complete(Buffer.buffer(Unpooled.wrappedBuffer(gzip ? direct(gzip(plain)) : plain)));
                 } catch (RuntimeException | Error e) {
                     result.completeExceptionally(e);
                 }
@@ -111,7 +113,10 @@ public final class ScrapeResponder {
 
     /** The exposition as UTF-8 bytes, never compressed. */
     public byte[] exposition(@Header("Accept") String accept) {
-        return exposition(wantsOpenMetrics(accept)).body.join();
+        ByteBuffer plain = exposition(wantsOpenMetrics(accept)).body.join().duplicate();
+        byte[] bytes = new byte[plain.remaining()];
+        plain.get(bytes);
+        return bytes;
     }
 
     /**
@@ -173,36 +178,56 @@ public final class ScrapeResponder {
         return rendering;
     }
 
-    private void render(CompletableFuture<byte[]> body, boolean openMetrics, ExpositionWriter.Memory memory) {
+    private void render(CompletableFuture<ByteBuffer> body, boolean openMetrics, ExpositionWriter.Memory memory) {
         String contentType = openMetrics ? OPENMETRICS : TEXT;
         try {
-            body.complete(ExpositionWriter.write(registry.getPrometheusRegistry().scrape(), openMetrics,
+            body.complete(direct(ExpositionWriter.writeChunks(registry.getPrometheusRegistry().scrape(), openMetrics,
                     (family, out) -> registry.scrape(out, contentType, Set.of(family.getMetadata().getPrometheusName())),
-                    memory));
+                    memory)));
         } catch (RuntimeException | Error e) {
             body.completeExceptionally(e);
         }
     }
 
     /** In direct memory (freed by the GC), so Netty writes it to sockets as it is instead of copying it each time. */
-    private static Buffer direct(byte[] bytes) {
-        ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length);
-        direct.put(bytes).flip();
-        return Buffer.buffer(Unpooled.wrappedBuffer(direct));
+    private static ByteBuffer direct(ExpositionWriter.Chunks chunks) {
+        ByteBuffer direct = ByteBuffer.allocateDirect(Math.toIntExact(chunks.size()));
+        chunks.writeTo(direct);
+        return direct.flip();
     }
 
-    private static byte[] gzip(byte[] plain) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(plain.length / 8 + 64);
+    private static ExpositionWriter.Chunks gzip(ByteBuffer plain) {
+        ChunkedOut out = new ChunkedOut();
+        byte[] window = new byte[1 << 16];
         try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(out, 1 << 16) {
             {
                 def.setLevel(java.util.zip.Deflater.BEST_SPEED);
             }
         }) {
-            gzip.write(plain);
+            while (plain.hasRemaining()) {
+                int length = Math.min(window.length, plain.remaining());
+                plain.get(window, 0, length);
+                gzip.write(window, 0, length);
+            }
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        return out.toByteArray();
+        return out.chunks;
+    }
+
+    /** An output stream into chunks (the compressed exposition). */
+    private static final class ChunkedOut extends java.io.OutputStream {
+        final ExpositionWriter.Chunks chunks = new ExpositionWriter.Chunks();
+
+        @Override
+        public void write(int b) {
+            write(new byte[]{(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            chunks.add(java.util.Arrays.copyOfRange(b, off, off + len), len);
+        }
     }
 
     /** The tracker's change count mixed with every Micrometer meter's values. */

@@ -330,50 +330,121 @@ class ExporterBenchmark {
         line("");
         line("## The application in its own JVM");
         line("");
-        line("`java %s -cp … io.emqxclientmonitor.Application` (what `java -jar` runs), default GC (G1), against the same"
-                + " simulator; first poll at once. Start: process start to the first `emqx_client_monitor_up 1` on /metrics.", "-Xmx…");
+        line("`java -Xmx… -cp app.jar:<dependency jars> io.emqxclientmonitor.Application` (what `java -jar` runs), default"
+                + " GC (G1), against the same simulator, first poll at once. Start: from process start to the first"
+                + " `emqx_client_monitor_up 1` on /metrics. 'AppCDS': the same with `-XX:SharedArchiveFile=app.jsa`, an"
+                + " application class-data archive written by a training run (`-XX:ArchiveClassesAtExit=app.jsa`, 1,000"
+                + " clients, 12 s). Heap after GC (`jcmd GC.run`, `GC.heap_info`) and RSS 3 s after the first poll.");
         line("");
-        line("| monitored clients | -Xmx | start to first successful poll | heap after GC | RSS | poll duration (from /metrics) |");
-        line("|---:|---:|---:|---:|---:|---:|");
-        for (int[] run : new int[][]{{100, 256}, {1_000, 256}, {10_000, 256}, {100_000, 512}}) {
-            Path clients = clientsFile(run[0]);
-            int port = RunningExporter.freePort();
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx" + run[1] + "m", "-XX:+ExitOnOutOfMemoryError"));
-            Map<String, String> properties = exporterProperties(clients, Map.of());
-            properties.put("camel.server.port", Integer.toString(port));
-            properties.put("monitor.poll-interval-seconds", "15");
-            properties.put("monitor.first-poll-delay-ms", "0");
-            properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
-            command.addAll(List.of("-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-                    "io.emqxclientmonitor.Application"));
-            Path log = Path.of("target", "bench-exporter-" + run[0] + ".log");
-            long start = System.nanoTime();
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            try {
-                String metrics = null;
-                while (metrics == null || !UP.matcher(metrics).find()) {
-                    if (!process.isAlive() || System.nanoTime() - start > TimeUnit.SECONDS.toNanos(120)) {
-                        throw new IllegalStateException("the exporter did not poll; see " + log);
-                    }
-                    Thread.sleep(20);
-                    metrics = tryScrape(port);
+        line("| monitored clients | -Xmx | start to first successful poll | the same, AppCDS | heap after GC | RSS | first poll (cold) |");
+        line("|---:|---:|---:|---:|---:|---:|---:|");
+        String classpath = jarClasspath();
+        Path archive = Path.of("target", "bench", "app.jsa").toAbsolutePath();
+        Files.deleteIfExists(archive);
+        Process training = startExporter(classpath, 1_000, 256, List.of("-XX:ArchiveClassesAtExit=" + archive),
+                Map.of("camel.main.duration-max-seconds", "12"), "training");
+        if (!training.waitFor(120, TimeUnit.SECONDS) || !Files.exists(archive)) {
+            training.destroyForcibly();
+            line("(no AppCDS archive: see target/bench-exporter-training.log)");
+        }
+        for (int[] run : new int[][]{{100, 256}, {1_000, 256}, {10_000, 256}, {100_000, 1024}}) {
+            String withCds = "–";
+            if (Files.exists(archive)) {
+                Process cds = startExporter(classpath, run[0], run[1], List.of("-XX:SharedArchiveFile=" + archive), Map.of(), "cds");
+                try {
+                    withCds = String.format(Locale.ROOT, "%.2f s", untilFirstPoll(cds, "cds"));
+                } finally {
+                    stop(cds);
                 }
-                double firstPoll = (System.nanoTime() - start) / 1e9;
+            }
+            Process process = startExporter(classpath, run[0], run[1], List.of(), Map.of(), Integer.toString(run[0]));
+            try {
+                double firstPoll = untilFirstPoll(process, Integer.toString(run[0]));
                 Thread.sleep(3000); // settle: JIT, the HTTP server's first requests
                 jcmd(process.pid(), "GC.run");
                 long heap = heapUsedKb(jcmd(process.pid(), "GC.heap_info"));
                 long rss = rssKb(process.pid());
-                double pollSeconds = sample(tryScrape(port), "emqx_client_monitor_poll_duration_seconds");
-                line("| %,d | %d MB | %.2f s | %.1f MB | %.0f MB | %s |", run[0], run[1], firstPoll, heap / 1024.0, rss / 1024.0,
-                        ms(pollSeconds));
+                double pollSeconds = sample(tryScrape(port(process)), "emqx_client_monitor_poll_duration_seconds");
+                line("| %,d | %d MB | %.2f s | %s | %.1f MB | %.0f MB | %s |", run[0], run[1], firstPoll, withCds,
+                        heap / 1024.0, rss / 1024.0, ms(pollSeconds));
             } finally {
-                process.destroy();
-                if (!process.waitFor(20, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
+                stop(process);
             }
         }
+    }
+
+    private final Map<Process, Integer> ports = new HashMap<>();
+    private final Map<Process, Long> starts = new HashMap<>();
+
+    private Process startExporter(String classpath, int monitored, int heapMb, List<String> jvmOptions,
+                                  Map<String, String> extra, String name) throws IOException {
+        int port = RunningExporter.freePort();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + heapMb + "m", "-XX:+ExitOnOutOfMemoryError"));
+        command.addAll(jvmOptions);
+        Map<String, String> properties = exporterProperties(clientsFile(monitored), extra);
+        properties.put("camel.server.port", Integer.toString(port));
+        properties.put("monitor.poll-interval-seconds", "15");
+        properties.put("monitor.first-poll-delay-ms", "0");
+        properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.addAll(List.of("-cp", classpath, "io.emqxclientmonitor.Application"));
+        long start = System.nanoTime();
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(Path.of("target", "bench-exporter-" + name + ".log").toFile()).start();
+        ports.put(process, port);
+        starts.put(process, start);
+        return process;
+    }
+
+    private int port(Process process) {
+        return ports.get(process);
+    }
+
+    /** Seconds from the process start to the first /metrics with up 1. */
+    private double untilFirstPoll(Process process, String name) throws InterruptedException {
+        long start = starts.get(process);
+        String metrics = null;
+        while (metrics == null || !UP.matcher(metrics).find()) {
+            if (!process.isAlive() || System.nanoTime() - start > TimeUnit.SECONDS.toNanos(120)) {
+                throw new IllegalStateException("the exporter did not poll; see target/bench-exporter-" + name + ".log");
+            }
+            Thread.sleep(20);
+            metrics = tryScrape(port(process));
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private static void stop(Process process) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+        }
+    }
+
+    /**
+     * The application's classes as a jar followed by the dependency jars: class-data sharing archives only classes
+     * from jars (what {@code java -jar} of the packaged application has anyway).
+     */
+    private static String jarClasspath() throws IOException {
+        Path jar = Path.of("target", "bench", "app.jar").toAbsolutePath();
+        Files.createDirectories(jar.getParent());
+        Path classes = Path.of("target", "classes").toAbsolutePath();
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar));
+             var files = Files.walk(classes)) {
+            for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
+                out.putNextEntry(new java.util.jar.JarEntry(classes.relativize(file).toString().replace('\\', '/')));
+                Files.copy(file, out);
+                out.closeEntry();
+            }
+        }
+        StringBuilder classpath = new StringBuilder(jar.toString());
+        for (String entry : System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))
+                .split(java.io.File.pathSeparator)) {
+            if (entry.endsWith(".jar")) {
+                classpath.append(java.io.File.pathSeparator).append(entry);
+            }
+        }
+        return classpath.toString();
     }
 
     private String tryScrape(int port) {

@@ -55,6 +55,27 @@ class ExpositionWriterTest {
         }
     }
 
+    @Test
+    void largeExpositionsComeOutWholeAcrossChunks() throws IOException {
+        GaugeSnapshot.Builder gauge = GaugeSnapshot.builder().name("big").help("many series");
+        CounterSnapshot.Builder counter = CounterSnapshot.builder().name("bigger").help("more series");
+        for (int i = 0; i < 40_000; i++) {
+            Labels labels = Labels.of("alias", "client-" + i + "-" + "x".repeat(i % 300), "client_id", "ünï\"" + i);
+            gauge.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(labels).value(i * 1.5).build());
+            counter.dataPoint(CounterSnapshot.CounterDataPointSnapshot.builder().labels(labels).value(i).build());
+        }
+        MetricSnapshots snapshots = MetricSnapshots.of(gauge.build(), counter.build());
+        ExpositionWriter.Memory memory = new ExpositionWriter.Memory();
+        for (boolean openMetrics : new boolean[]{false, true}) {
+            for (int rendering = 0; rendering < 2; rendering++) { // the second reuses remembered label sets
+                ExpositionWriter.Chunks chunks = ExpositionWriter.writeChunks(snapshots, openMetrics, (f, o) -> { }, memory);
+                String expected = clientJava(snapshots, openMetrics);
+                assertEquals(expected.getBytes(StandardCharsets.UTF_8).length, chunks.size());
+                assertEquals(expected, new String(chunks.toByteArray(), StandardCharsets.UTF_8));
+            }
+        }
+    }
+
     private static MetricSnapshots snapshots(Random random) {
         MetricSnapshots.Builder all = MetricSnapshots.builder();
         Set<String> names = new HashSet<>();
