@@ -172,15 +172,6 @@ public final class BrokerPoll {
         finished = batchIndex >= batches.size();
     }
 
-    /** Reads one page ({@link #acceptPage}) and keeps the rows of monitored clients ({@link #observe}). */
-    public void observePage(Object body) {
-        for (Object row : acceptPage(body)) {
-            if (isMonitored(row)) {
-                observe(row);
-            }
-        }
-    }
-
     /** Whether to keep a row: a monitored client's, or any client's when keeping every client. */
     public boolean isMonitored(Object row) {
         return row instanceof Map<?, ?> map && map.get("clientid") instanceof String id && (everyClient || monitored.contains(id));

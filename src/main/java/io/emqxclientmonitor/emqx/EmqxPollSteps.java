@@ -58,11 +58,6 @@ public final class EmqxPollSteps {
         return endpoints.clientsEndpoint(poll.broker());
     }
 
-    /** One page of EMQX's answer: the rows of monitored clients are kept for the end of the poll. */
-    public void observePage(@ExchangeProperty(POLL) BrokerPoll poll, @Body Object page) {
-        poll.observePage(page);
-    }
-
     public List<Object> rows(@ExchangeProperty(POLL) BrokerPoll poll, @Body Object page) {
         return poll.acceptPage(page);
     }
