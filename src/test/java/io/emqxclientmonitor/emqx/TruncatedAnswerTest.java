@@ -26,10 +26,10 @@ class TruncatedAnswerTest {
             try (RunningExporter exporter = RunningExporter.start(properties, clock)) {
                 emqx.faults().truncated(Faults.FOREVER);
                 exporter.pollNow();
-                PollFailure first = exporter.tracker().brokers().get(0).health().lastFailure();
+                PollFailure first = exporter.tracker().brokers().iterator().next().health().lastFailure();
                 clock.advance(Duration.ofSeconds(15));
                 exporter.pollNow();
-                PollFailure second = exporter.tracker().brokers().get(0).health().lastFailure();
+                PollFailure second = exporter.tracker().brokers().iterator().next().health().lastFailure();
                 assertNotNull(first);
                 assertEquals(first, second);
             }
