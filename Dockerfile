@@ -6,7 +6,7 @@
 #   docker run --rm -p 9671:9671 --read-only --tmpfs /tmp -v ecm-data:/app/data \
 #     -e EMQX_URL=http://emqx:18083/api -e EMQX_API_KEY=... -e EMQX_API_SECRET=... \
 #     -e EMQX_CLIENTS=sensor=sensor-01 emqx-client-monitor:1.0.0          # serve /metrics
-#   docker run --rm emqx-client-monitor:1.0.0 demo                         # against the built-in simulator
+#   docker run --rm -p 9671:9671 emqx-client-monitor:1.0.0 demo            # against the built-in simulator
 #   docker run --rm -e EMQX_URL=... emqx-client-monitor:1.0.0 check        # one-shot table
 #
 # Layout in the image (the working directory is /app):
@@ -19,7 +19,8 @@
 #   /tmp                           writable: JVM / Vert.x temporary files (volume)
 # The root filesystem can be read-only; the process runs as uid/gid 65532.
 # Ports: camel-main ignores environment variables ending in _PORT, so the HTTP port is set with
-# -Dcamel.server.port in JAVA_OPTS (default 9671).
+# -Dcamel.server.port in JAVA_OPTS (default 9671) or --listen [host:]port; --cfg's prometheus.port and --listen
+# win over JAVA_OPTS.
 
 # ---- build ------------------------------------------------------------------------------------------------
 FROM maven:3.9-eclipse-temurin-17 AS build

@@ -4,29 +4,50 @@ import org.apache.camel.main.Main;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Builds the camel-main application: properties from {@code application.properties} in the working directory
  * (else the copy in the jar), routes from {@code routes/} on disk (else the copies in the jar), our beans.
+ * <p>
+ * Precedence, first wins: the given overrides (command-line options, {@code --cfg}, what a subcommand sets),
+ * {@code -D}, environment variables, application.properties. Camel's own order puts environment and {@code -D}
+ * above its override properties; here they are looked up after them instead ({@code -D camel.*} is copied below
+ * the overrides, ours are layered by {@link io.emqxclientmonitor.config.SettingSources}).
  */
 public final class CamelLauncher {
     /** Where the jar keeps its copies of application.properties and routes/ (not the classpath root: embedders). */
     static final String PACKED = "classpath:emqx-client-monitor/";
+    /** PropertiesComponent's mode: look at the environment / system properties only when no property source has the key. */
+    private static final String FALLBACK = "1";
 
     private CamelLauncher() {
     }
 
     public static Main create(Map<String, String> overrides) {
+        return create(overrides, Map.of());
+    }
+
+    /** @param writtenAs for messages: a setting and where the user wrote it (e.g. a key of --cfg's config.yaml) */
+    public static Main create(Map<String, String> overrides, Map<String, String> writtenAs) {
         Main main = new Main();
         main.configure().addConfiguration(MonitorBeans.class);
         main.setDefaultPropertyPlaceholderLocation(
                 PACKED + "application.properties;optional=true,file:application.properties;optional=true");
+        Map<String, String> all = new LinkedHashMap<>();
         if (!Files.isDirectory(Path.of("routes"))) {
-            main.addOverrideProperty("camel.main.routes-include-pattern", PACKED + "routes/*.yaml");
-            main.addOverrideProperty("camel.main.routes-reload-enabled", "false");
+            all.put("camel.main.routes-include-pattern", PACKED + "routes/*.yaml");
+            all.put("camel.main.routes-reload-enabled", "false");
         }
-        overrides.forEach(main::addOverrideProperty);
+        all.put("camel.component.properties.environment-variable-mode", FALLBACK);
+        all.put("camel.component.properties.system-properties-mode", FALLBACK);
+        main.configure().setAutoConfigurationSystemPropertiesEnabled(false);
+        all.putAll(overrides);
+        System.getProperties().stringPropertyNames().stream().filter(key -> key.startsWith("camel."))
+                .forEach(key -> all.putIfAbsent(key, System.getProperty(key)));
+        all.forEach(main::addOverrideProperty);
+        main.bind(MonitorBeans.SETTING_NAMES, Map.copyOf(writtenAs));
         return main;
     }
 }

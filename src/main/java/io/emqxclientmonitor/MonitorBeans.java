@@ -1,7 +1,10 @@
 package io.emqxclientmonitor;
 
 import io.emqxclientmonitor.config.BrokerConfig;
+import io.emqxclientmonitor.config.ConfigException;
 import io.emqxclientmonitor.config.ConfigLoader;
+import io.emqxclientmonitor.config.HttpListener;
+import io.emqxclientmonitor.config.SettingSources;
 import io.emqxclientmonitor.config.MonitorConfig;
 import io.emqxclientmonitor.emqx.AbandonPollsOnStop;
 import io.emqxclientmonitor.emqx.EmqxEndpoints;
@@ -31,8 +34,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
-import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Binds the beans the YAML routes name: {@code emqxPoll}, {@code clientTracker}, {@code metricsRegistry},
@@ -45,16 +50,24 @@ public class MonitorBeans implements CamelConfiguration {
     public static final String CLOCK = "monitorClock";
     /** Set by {@code check}: read the state file for history, never write or move it. */
     public static final String STATE_FILE_READ_ONLY = "monitor.state-file-read-only";
+    /** A {@code Map<String, String>} from a setting to where the user wrote it (e.g. a key of --cfg's config.yaml). */
+    public static final String SETTING_NAMES = "monitorSettingNames";
     private static final Logger LOG = LoggerFactory.getLogger(MonitorBeans.class);
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        PropertiesComponent properties = context.getPropertiesComponent();
-        Set<String> keys = properties.loadProperties().stringPropertyNames();
-        MonitorConfig config = new ConfigLoader(key -> properties.resolveProperty(key).orElse(null), keys).load();
         Registry registry = context.getRegistry();
+        SettingSources settings = settings(context.getPropertiesComponent());
+        @SuppressWarnings("unchecked")
+        Map<String, String> writtenAs = registry.lookupByNameAndType(SETTING_NAMES, Map.class);
+        Function<String, String> described = writtenAs == null ? Function.identity() : key -> writtenAs.getOrDefault(key, key);
+        ConfigLoader loader = new ConfigLoader(settings::value, settings.keys(), described);
+        MonitorConfig config = loader.load();
+        if (Boolean.parseBoolean(settings.value("camel.server.enabled"))) {
+            HttpListener.fromSettings(settings::value, described).requireFree();
+        }
         Clock clock = registry.lookupByNameAndType(CLOCK, Clock.class);
-        int maxRequestLine = Integer.parseInt(properties.resolveProperty("emqx.max-request-line").orElse("8000"));
+        int maxRequestLine = loader.maxRequestLine();
         ClientTracker tracker = new ClientTracker(config, clock == null ? Clock.systemUTC() : clock, maxRequestLine);
 
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -83,16 +96,45 @@ public class MonitorBeans implements CamelConfiguration {
         });
         registry.bind("clientsApi", new ClientsApi(tracker));
         registry.bind("apiJson", ApiJson.mapper());
-        keepHistory(context, config, tracker, Boolean.parseBoolean(properties.resolveProperty(STATE_FILE_READ_ONLY).orElse("false")));
-        double checkSeconds = Double.parseDouble(properties.resolveProperty("monitor.clients-file-check-seconds").orElse("5"));
+        keepHistory(context, config, tracker, loader.stateFileReadOnly());
         StateFileWriter writer = registry.lookupByNameAndType("stateFileWriter", StateFileWriter.class);
-        context.addService(new ClientsFileWatcher(tracker, Duration.ofMillis(Math.round(checkSeconds * 1000)),
+        context.addService(new ClientsFileWatcher(tracker, loader.clientsFileCheck(),
                 () -> {
                     if (writer != null) {
                         writer.requestWrite();
                     }
                 }));
         describe(config);
+    }
+
+    /**
+     * Our settings from every source (see {@link SettingSources}); what env and -D set is handed to Camel's
+     * placeholders too, below the override properties, so that the routes see the same values.
+     */
+    private static SettingSources settings(PropertiesComponent properties) {
+        Properties overrides = properties instanceof org.apache.camel.component.properties.PropertiesComponent camel
+                && camel.getOverrideProperties() != null ? camel.getOverrideProperties() : new Properties();
+        Set<String> fileKeys = new java.util.HashSet<>(properties.loadProperties().stringPropertyNames());
+        fileKeys.removeAll(overrides.stringPropertyNames());
+        SettingSources settings = SettingSources.of(overrides, System.getProperties(), System.getenv(), fileKeys,
+                key -> resolve(properties, key));
+        settings.layered().forEach((key, value) -> {
+            if (!overrides.containsKey(key)) {
+                properties.addOverrideProperty(key, value);
+            }
+        });
+        return settings;
+    }
+
+    /** A value of application.properties; Camel reads {{ as a placeholder there, so a bad one is named. */
+    private static String resolve(PropertiesComponent properties, String key) {
+        try {
+            return properties.resolveProperty(key).orElse(null);
+        } catch (RuntimeException e) {
+            // Camel's message quotes the value, which may be a secret
+            throw new ConfigException(key + " in application.properties has a Camel placeholder ({{…}}) that cannot be"
+                    + " resolved: give a value containing {{ as an environment variable or -D instead");
+        }
     }
 
     /** Restores the state file now, before the first poll; saves it after every poll and at shutdown. */
@@ -115,7 +157,7 @@ public class MonitorBeans implements CamelConfiguration {
         for (BrokerConfig broker : config.brokers()) {
             LOG.info("broker {}: polling {} every {} s for {} monitored client(s)", broker.alias(), broker.apiUrl(),
                     config.pollInterval().toSeconds(), broker.clients().size());
-            if (broker.tls().insecure()) {
+            if (broker.tls().insecure() && "https".equalsIgnoreCase(broker.apiUrl().getScheme())) {
                 LOG.warn("broker {}: TLS certificate and host name checks are OFF (emqx.tls.insecure=true): anyone on the "
                         + "network path can read the API secret; use emqx.tls.ca-bundle instead", broker.alias());
             }

@@ -38,8 +38,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"Polls every configured EMQX broker once and prints a table of the monitored clients,",
-                "with their diagnostics (drops, last seen, offline for; history from the state file if there is one).",
+        description = {"Polls EMQX once and prints a table of the monitored clients.",
+                "Every configured broker is polled; the table shows each client's diagnostics (drops, last seen,",
+                "offline for; history from the state file if there is one). Serves nothing: no port is bound.",
                 "Exit code: 0 all monitored clients connected, 1 some are not, 2 configuration or EMQX error."})
 public final class CheckCommand implements Callable<Integer> {
     /** The routes check does without: the timer (it polls once itself) and every HTTP route (there is no server). */
@@ -88,7 +89,7 @@ public final class CheckCommand implements Callable<Integer> {
         overrides.put(MonitorBeans.STATE_FILE_READ_ONLY, "true");
         overrides.putAll(extraOverrides);
 
-        Main main = CamelLauncher.create(overrides);
+        Main main = CamelLauncher.create(overrides, parent.writtenAs());
         if (clock != null) {
             main.bind(MonitorBeans.CLOCK, clock);
         }

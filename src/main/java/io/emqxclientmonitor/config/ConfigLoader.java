@@ -2,7 +2,6 @@ package io.emqxclientmonitor.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,20 +19,33 @@ import java.util.function.Function;
  */
 public final class ConfigLoader {
     static final String FLAG_PREFIX = "metrics.enable-";
+    /** {@code scheme://user:password@host}: an '@' in the authority, before any path, query or fragment. */
+    private static final java.util.regex.Pattern USER_INFO = java.util.regex.Pattern.compile("^[^:/?#]*://[^/?#]*@");
 
     private final Function<String, String> property;
     private final Set<String> knownKeys;
+    private final Function<String, String> described;
 
     /**
      * @param property  looks a property up (after env/-D overrides), null when unset
-     * @param knownKeys every property key that is set, used to catch misspelled flags
+     * @param knownKeys every property key that is set, from any source: each under our prefixes must be a setting
      */
     public ConfigLoader(Function<String, String> property, Set<String> knownKeys) {
+        this(property, knownKeys, Function.identity());
+    }
+
+    /** @param described how a setting is named in messages (e.g. the config.yaml key it came from) */
+    public ConfigLoader(Function<String, String> property, Set<String> knownKeys, Function<String, String> described) {
         this.property = property;
         this.knownKeys = knownKeys;
+        this.described = key -> {
+            String name = described.apply(key);
+            return name == null ? key : name;
+        };
     }
 
     public MonitorConfig load() {
+        rejectUnknownKeys();
         MetricFlags flags = loadFlags();
         List<BrokerConfig> brokers = new ArrayList<>();
         String brokerNames = value("emqx.brokers");
@@ -48,10 +60,42 @@ public final class ConfigLoader {
             }
         }
         rejectDuplicateBrokerAliases(brokers);
-        Duration poll = Duration.ofMillis(Math.round(positiveNumber("monitor.poll-interval-seconds", "15") * 1000));
+        Duration poll = Duration.ofSeconds(wholeNumber("monitor.poll-interval-seconds", 15, 1, 86_400,
+                "a whole number of seconds"));
         String stateFile = value("monitor.state-file");
-        int retention = (int) positiveNumber("monitor.event-retention", "20");
+        int retention = (int) wholeNumber("monitor.event-retention", 20, 1, 10_000, "a whole number of events");
+        wholeNumber("emqx.retry-delay-ms", 500, 0, 600_000, "a whole number of milliseconds");
+        wholeNumber("monitor.first-poll-delay-ms", 0, 0, Long.MAX_VALUE, "a whole number of milliseconds");
+        maxRequestLine();
+        clientsFileCheck();
+        stateFileReadOnly();
         return new MonitorConfig(brokers, poll, flags, stateFile == null ? null : Path.of(stateFile), retention);
+    }
+
+    /** {@code emqx.max-request-line}: bytes of request line EMQX accepts (the monitored ids are batched to fit). */
+    public int maxRequestLine() {
+        return (int) wholeNumber("emqx.max-request-line", 8000, 256, 1_000_000, "a whole number of bytes");
+    }
+
+    /** {@code monitor.clients-file-check-seconds}: how often clients files are checked for edits. */
+    public Duration clientsFileCheck() {
+        return Duration.ofMillis(Math.round(positiveNumber("monitor.clients-file-check-seconds", "5", 0.01) * 1000));
+    }
+
+    /** {@code monitor.state-file-read-only}: read the state file for history, never write it ({@code check}). */
+    public boolean stateFileReadOnly() {
+        return bool("monitor.state-file-read-only", false);
+    }
+
+    /** Every key under our prefixes must be a setting: a misspelling is named with the nearest valid key. */
+    private void rejectUnknownKeys() {
+        List<String> brokerNames = KnownSettings.brokerNames(value("emqx.brokers"));
+        for (String key : new java.util.TreeSet<>(knownKeys)) {
+            String problem = KnownSettings.problem(key, brokerNames, described.apply(key));
+            if (problem != null) {
+                throw new ConfigException(problem);
+            }
+        }
     }
 
     /** Re-reads only the monitored clients of a broker, for live changes of a clients file. */
@@ -71,37 +115,30 @@ public final class ConfigLoader {
 
     private MetricFlags loadFlags() {
         Map<String, Boolean> defaults = MetricFlags.defaultsByName();
-        for (String key : knownKeys) {
-            if (key.startsWith(FLAG_PREFIX)) {
-                String name = key.substring(FLAG_PREFIX.length()).replace('-', '_');
-                if (!defaults.containsKey(name)) {
-                    throw new ConfigException("unknown metric flag '" + key + "': the flags are "
-                            + String.join(", ", defaults.keySet().stream().map(n -> FLAG_PREFIX + n.replace('_', '-')).toList()));
-                }
-            }
-        }
         return MetricFlags.fromNames(name -> bool(FLAG_PREFIX + name.replace('_', '-'), defaults.get(name)));
     }
 
     private BrokerConfig loadBroker(String name, String prefix) {
         String alias = valueOr(prefix + "alias", name.equals("default") ? "emqx" : name);
         URI apiUrl = apiUrl(prefix + "url");
-        String key = required(prefix + "api.key", "the API key created in EMQX's dashboard (System > API Keys)");
-        String secret = required(prefix + "api.secret", "the secret shown when the API key was created");
-        Duration timeout = Duration.ofMillis(Math.round(positiveNumber(withFallback(prefix, "timeout-seconds"), "5") * 1000));
-        int attempts = (int) positiveNumber(withFallback(prefix, "attempts"), "3");
-        TlsSettings tls = tls(prefix);
-        String clientsFileSetting = prefix + "clients-file";
+        String key = required(withFallback(prefix, "api.key"), "the API key created in EMQX's dashboard (System > API Keys)");
+        String secret = required(withFallback(prefix, "api.secret"), "the secret shown when the API key was created");
+        Duration timeout = Duration.ofMillis(Math.round(positiveNumber(withFallback(prefix, "timeout-seconds"), "5", 0.001) * 1000));
+        int attempts = (int) wholeNumber(withFallback(prefix, "attempts"), 3, 1, 100, "a whole number of attempts");
+        TlsSettings tls = tls(prefix, apiUrl);
+        // the inline list and the file are one setting: a broker that names neither uses emqx.clients(-file)
+        String clientsPrefix = value(prefix + "clients") != null || value(prefix + "clients-file") != null ? prefix : "emqx.";
+        String clientsFileSetting = clientsPrefix + "clients-file";
         String clientsFile = value(clientsFileSetting);
-        String inline = value(prefix + "clients");
+        String inline = value(clientsPrefix + "clients");
         List<MonitoredClient> clients = new ArrayList<>();
         if (inline != null) {
-            clients.addAll(parseInline(prefix + "clients", inline));
+            clients.addAll(parseInline(clientsPrefix + "clients", inline));
         }
         Path file = null;
         if (clientsFile != null) {
             file = Path.of(clientsFile);
-            clients.addAll(MonitoredClientsFile.read(file, clientsFileSetting));
+            clients.addAll(MonitoredClientsFile.read(file, described.apply(clientsFileSetting)));
         }
         if (clients.isEmpty()) {
             throw new ConfigException("no clients to monitor on broker '" + alias + "': set " + prefix
@@ -111,35 +148,37 @@ public final class ConfigLoader {
         return new BrokerConfig(name, alias, apiUrl, key, secret, timeout, attempts, tls, clients, file);
     }
 
-    private TlsSettings tls(String prefix) {
+    private TlsSettings tls(String prefix, URI apiUrl) {
         boolean insecure = bool(withFallback(prefix, "tls.insecure"), false);
         String caSetting = withFallback(prefix, "tls.ca-bundle");
         String ca = value(caSetting);
         Path caBundle = null;
         if (ca != null) {
             caBundle = Path.of(ca);
-            if (!Files.isReadable(caBundle)) {
-                throw new ConfigException(caSetting + ": cannot read the CA bundle " + ca
-                        + ": give the path of a readable PEM file");
-            }
+            CaBundle.validate(caBundle, described.apply(caSetting));
         }
         return new TlsSettings(caBundle, insecure);
     }
 
     private URI apiUrl(String setting) {
         String raw = required(setting, "EMQX's API base URL, e.g. http://emqx:18083/api");
+        String name = described.apply(setting);
+        if (USER_INFO.matcher(raw).find()) {
+            throw new ConfigException(name + " has a user name or password in it (…@host): remove it from the URL and"
+                    + " give the API key and secret as emqx.api.key and emqx.api.secret (env EMQX_API_SECRET)");
+        }
         URI uri;
         try {
             uri = new URI(raw.trim());
         } catch (URISyntaxException e) {
-            throw new ConfigException(setting + "='" + raw + "' is not a valid URL: write it like http://emqx:18083/api");
+            throw new ConfigException(name + "='" + raw + "' is not a valid URL: write it like http://emqx:18083/api");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-            throw new ConfigException(setting + "='" + raw + "' is not an http(s) URL with a host: write it like http://emqx:18083/api");
+            throw new ConfigException(name + "='" + raw + "' is not an http(s) URL with a host: write it like http://emqx:18083/api");
         }
         if (uri.getQuery() != null || uri.getFragment() != null) {
-            throw new ConfigException(setting + "='" + raw + "' has a query or fragment: give only the API base, like http://emqx:18083/api");
+            throw new ConfigException(name + " has a query or fragment: give only the API base, like http://emqx:18083/api");
         }
         return URI.create(normaliseApiBase(uri.toString()));
     }
@@ -199,32 +238,48 @@ public final class ConfigLoader {
         }
     }
 
-    /** Per-broker keys fall back to the single-broker key of the same name. */
+    /** Per-broker keys fall back to the single-broker key of the same name ({@link KnownSettings#FALLS_BACK}). */
     private String withFallback(String prefix, String suffix) {
         String own = prefix + suffix;
-        return value(own) != null || prefix.equals("emqx.") ? own : "emqx." + suffix;
+        return value(own) != null || prefix.equals("emqx.") || !KnownSettings.FALLS_BACK.contains(suffix) ? own : "emqx." + suffix;
     }
 
     private String required(String setting, String what) {
         String v = value(setting);
         if (v == null) {
-            throw new ConfigException(setting + " is not set: set it to " + what + " (property " + setting
+            throw new ConfigException(described.apply(setting) + " is not set: set it to " + what + " (property " + setting
                     + " or env " + envName(setting) + ")");
         }
         return v;
     }
 
-    private double positiveNumber(String setting, String defaultValue) {
+    private double positiveNumber(String setting, String defaultValue, double atLeast) {
         String v = valueOr(setting, defaultValue);
         try {
             double d = Double.parseDouble(v);
-            if (d > 0 && Double.isFinite(d)) {
+            if (d >= atLeast && Double.isFinite(d)) {
                 return d;
             }
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new ConfigException(setting + "='" + v + "' is not a positive number: give a number such as " + defaultValue);
+        throw new ConfigException(described.apply(setting) + "='" + v + "' is not a positive number"
+                + (atLeast > 0.001 ? " of at least " + atLeast : "") + ": give a number such as " + defaultValue);
+    }
+
+    /** A whole number within [min, max]; {@code what} says what it counts, e.g. "a whole number of seconds". */
+    private long wholeNumber(String setting, long defaultValue, long min, long max, String what) {
+        String v = valueOr(setting, Long.toString(defaultValue));
+        try {
+            long n = Long.parseLong(v);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new ConfigException(described.apply(setting) + "='" + v + "' is not " + what + " from " + min
+                + (max == Long.MAX_VALUE ? " up" : " to " + max) + ": give e.g. " + defaultValue);
     }
 
     private boolean bool(String setting, boolean defaultValue) {
@@ -232,7 +287,7 @@ public final class ConfigLoader {
         if (Arrays.asList("true", "false").contains(v)) {
             return Boolean.parseBoolean(v);
         }
-        throw new ConfigException(setting + "='" + v + "' is not true or false");
+        throw new ConfigException(described.apply(setting) + "='" + v + "' is not true or false");
     }
 
     private String valueOr(String setting, String defaultValue) {

@@ -35,8 +35,8 @@ public final class MonitoredClientsFile {
         try {
             root = YAML.readTree(Files.readString(file));
         } catch (IOException e) {
-            throw new ConfigException(settingName + ": cannot read " + file + " (" + oneLine(e)
-                    + "): check the path and that the file is readable YAML");
+            throw new ConfigException(settingName + ": cannot read " + file + ": " + readError(e)
+                    + ": check the path and that the file is readable YAML");
         }
         JsonNode list = root == null ? null : root.get("monitored_clients");
         if (list == null || !list.isArray()) {
@@ -58,6 +58,26 @@ public final class MonitoredClientsFile {
             throw new ConfigException(where + " has no '" + field + "': every entry needs both 'alias' and 'client_id'");
         }
         return value.asText();
+    }
+
+    /** "no such file", "permission denied", or the YAML mistake with its line and column. */
+    static String readError(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException yaml && yaml.getLocation() != null) {
+            String what = yaml.getOriginalMessage() == null ? "" : yaml.getOriginalMessage();
+            int newline = what.indexOf('\n');
+            return "YAML error at line " + yaml.getLocation().getLineNr() + ", column " + yaml.getLocation().getColumnNr()
+                    + " (" + (newline < 0 ? what : what.substring(0, newline)).trim() + ")";
+        }
+        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason();
+        }
+        return oneLine(e);
     }
 
     static String oneLine(Exception e) {

@@ -21,13 +21,15 @@ public final class FailureClassifier {
     }
 
     public static PollFailure classify(Throwable error, BrokerConfig broker) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            PollFailure failure = classifyOne(t, broker);
-            if (failure != null) {
-                return failure;
-            }
+        PollFailure failure = null;
+        for (Throwable t = error; t != null && failure == null; t = t.getCause()) {
+            failure = classifyOne(t, broker);
         }
-        return new PollFailure(PollFailure.Reason.CONNECT, "talking to EMQX at " + broker.apiUrl() + " failed: " + describe(error));
+        if (failure == null) {
+            failure = new PollFailure(PollFailure.Reason.CONNECT, "talking to EMQX at " + broker.apiUrl() + " failed: " + describe(error));
+        }
+        // the message quotes EMQX, a proxy or an exception: it is logged and served by the JSON API
+        return new PollFailure(failure.reason(), Redaction.redact(failure.message(), broker));
     }
 
     public static boolean isRetryable(Throwable error) {
@@ -47,8 +49,8 @@ public final class FailureClassifier {
         if (t instanceof HttpOperationFailedException http) {
             return httpFailure(http, broker);
         }
-        if (t instanceof JacksonException) {
-            return new PollFailure(PollFailure.Reason.INVALID_RESPONSE, "EMQX's answer is not valid JSON (" + firstLine(t)
+        if (t instanceof JacksonException json) {
+            return new PollFailure(PollFailure.Reason.INVALID_RESPONSE, "EMQX's answer is not valid JSON (" + withoutSource(json)
                     + "): check that " + url + " is EMQX's API and not a proxy or login page");
         }
         if (t instanceof InvalidResponseException) {
@@ -126,6 +128,20 @@ public final class FailureClassifier {
             return new PollFailure(PollFailure.Reason.HTTP_5XX, "EMQX failed to answer (" + emqxSays + ")");
         }
         return new PollFailure(PollFailure.Reason.HTTP_4XX, "EMQX refused the request (" + emqxSays + ")");
+    }
+
+    /**
+     * Jackson's message without where it happened: the location quotes the answer itself and counts bytes, so
+     * every poll of the same broken answer would read differently (one log line per failure state, not per poll).
+     */
+    private static String withoutSource(JacksonException json) {
+        String message = json.getOriginalMessage() == null ? "" : json.getOriginalMessage();
+        int source = message.indexOf("[Source:");
+        if (source >= 0) {
+            message = message.substring(0, source);
+        }
+        message = message.replaceAll("\\(start marker at\\s*$", "").replaceAll("\\s+", " ").trim();
+        return message.replaceAll("[\\s(:]+$", "");
     }
 
     private static String match(Pattern pattern, String body) {

@@ -8,6 +8,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -37,6 +40,114 @@ class CommandLineTest {
             System.setOut(original);
         }
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("demo"));
+    }
+
+    /** A file that would start the exporter but for the port (EMQX need not answer: nothing gets that far). */
+    private static Path configOn(int port) throws Exception {
+        Path file = Files.createTempFile("config", ".yaml");
+        Files.writeString(file, "emqx: {api_key: k, api_secret: s, api_url: 'http://127.0.0.1:1/api', alias: e}\n"
+                + "monitored_clients: [{alias: a, client_id: b}]\nprometheus: {port: " + port + ", address: 127.0.0.1}\n");
+        file.toFile().deleteOnExit();
+        return file;
+    }
+
+    private static void assertOneLineNamingThePort(String stderr, int port) {
+        List<String> lines = stderr.lines().filter(line -> line.contains("emqx-client-monitor:")).toList();
+        assertEquals(1, lines.size(), stderr);
+        assertTrue(lines.get(0).contains("127.0.0.1:" + port + ": the port is already in use"), stderr);
+        assertTrue(lines.get(0).contains("--listen"), stderr);
+        assertFalse(stderr.contains("\tat "), "no stack trace:\n" + stderr);
+    }
+
+    @Test
+    void servingOnABusyPortExitsWith2AndOneLine() throws Exception {
+        try (ServerSocket busy = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            int port = busy.getLocalPort();
+            Path file = configOn(port);
+            String stderr = runCapturingStderr(() -> assertEquals(2, Application.run(new String[]{"--cfg", file.toString()})));
+            assertOneLineNamingThePort(stderr, port);
+        }
+    }
+
+    @Test
+    void theDemoOnABusyPortExitsWith2AndOneLine() throws Exception {
+        try (ServerSocket busy = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            int port = busy.getLocalPort();
+            String stderr = runCapturingStderr(() -> assertEquals(2,
+                    Application.run(new String[]{"demo", "--listen", "127.0.0.1:" + port})));
+            assertOneLineNamingThePort(stderr, port);
+        }
+    }
+
+    @Test
+    void listenBeatsTheCfgFilesPort() throws Exception {
+        try (ServerSocket busy = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            int port = busy.getLocalPort();
+            Path file = configOn(1);
+            String stderr = runCapturingStderr(() -> assertEquals(2,
+                    Application.run(new String[]{"--cfg", file.toString(), "--listen", "127.0.0.1:" + port})));
+            assertOneLineNamingThePort(stderr, port);
+        }
+    }
+
+    @Test
+    void theCfgFilesPortBeatsJavaOptsSystemProperty() throws Exception {
+        try (ServerSocket busy = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            int port = busy.getLocalPort();
+            Path file = configOn(port);
+            System.setProperty("camel.server.port", "9671");
+            try {
+                String stderr = runCapturingStderr(() -> assertEquals(2, Application.run(new String[]{"--cfg", file.toString()})));
+                assertOneLineNamingThePort(stderr, port);
+            } finally {
+                System.clearProperty("camel.server.port");
+            }
+        }
+    }
+
+    @Test
+    void aMisspelledSystemPropertyIsAnError() {
+        System.setProperty("emqx.timout-seconds", "3");
+        try {
+            String stderr = runCapturingStderr(() -> assertEquals(2, Application.run(new String[]{"check"})));
+            assertTrue(stderr.contains("unknown setting emqx.timout-seconds: did you mean emqx.timeout-seconds?"), stderr);
+            assertFalse(stderr.contains("\tat "), "no stack trace:\n" + stderr);
+        } finally {
+            System.clearProperty("emqx.timout-seconds");
+        }
+    }
+
+    @Test
+    void aBadPortIsOneLine() throws Exception {
+        for (String port : new String[]{"abc", "70000"}) {
+            Path file = configOn(1);
+            Files.writeString(file, Files.readString(file).replace("port: 1,", "port: " + port + ","));
+            String stderr = runCapturingStderr(() -> assertEquals(2, Application.run(new String[]{"--cfg", file.toString()})));
+            assertTrue(stderr.contains("prometheus.port in --cfg " + file + "='" + port + "' is not a port number"), stderr);
+            assertFalse(stderr.contains("\tat "), "no stack trace:\n" + stderr);
+        }
+    }
+
+    @Test
+    void anUnknownSimulatedVersionIsRefused() {
+        String stderr = runCapturingStderr(() -> assertEquals(2, Application.run(new String[]{"demo", "--emqx-version", "5.5"})));
+        assertTrue(stderr.contains("'5.5' is not a simulated EMQX version"), stderr);
+    }
+
+    @Test
+    void helpDescribesCheckInAWholeSentence() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, Application.run(new String[]{"--help"}));
+        } finally {
+            System.setOut(original);
+        }
+        String help = out.toString(StandardCharsets.UTF_8);
+        String check = help.lines().filter(line -> line.trim().startsWith("check")).findFirst().orElseThrow();
+        assertTrue(check.trim().endsWith("."), help);
+        assertTrue(help.contains("--listen"), help);
     }
 
     private static String runCapturingStderr(Runnable action) {

@@ -97,8 +97,8 @@ class ConfigLoaderTest {
     void anUnknownMetricFlagIsRejectedWithTheListOfFlags() {
         properties.put("metrics.enable-qos-splitt", "true");
         String message = mistake();
-        assertTrue(message.contains("unknown metric flag 'metrics.enable-qos-splitt'"), message);
-        assertTrue(message.contains("metrics.enable-qos-split"), message);
+        assertTrue(message.contains("unknown metric flag metrics.enable-qos-splitt"), message);
+        assertTrue(message.contains("did you mean metrics.enable-qos-split?"), message);
     }
 
     @Test
@@ -126,9 +126,92 @@ class ConfigLoaderTest {
     @Test
     void badNumbersAndBooleansAreNamed() {
         properties.put("emqx.attempts", "three");
-        assertTrue(mistake().contains("emqx.attempts='three' is not a positive number"));
+        assertTrue(mistake().contains("emqx.attempts='three' is not a whole number of attempts from 1 to 100"));
         properties.put("emqx.attempts", "3");
         properties.put("metrics.enable-dates", "yes");
         assertTrue(mistake().contains("metrics.enable-dates='yes' is not true or false"));
+    }
+
+    @Test
+    void aMisspelledSettingFromAnySourceNamesTheNearestValidKey() {
+        properties.put("emqx.timout-seconds", "3");
+        assertTrue(mistake().contains("unknown setting emqx.timout-seconds: did you mean emqx.timeout-seconds?"));
+    }
+
+    @Test
+    void perBrokerKeysAreValidForKnownBrokersOnly() {
+        properties.put("emqx.brokers", "eu");
+        properties.put("emqx.broker.eu.url", "http://eu:18083/api");
+        properties.put("emqx.broker.eu.clients", "a=b");
+        properties.put("emqx.broker.eu.timout-seconds", "3");
+        assertTrue(mistake().contains("did you mean emqx.broker.eu.timeout-seconds?"));
+        properties.remove("emqx.broker.eu.timout-seconds");
+        properties.put("emqx.broker.us.url", "http://us:18083/api");
+        assertTrue(mistake().contains("emqx.broker.us.url is for broker 'us', which is not in emqx.brokers (eu)"));
+    }
+
+    @Test
+    void credentialsFallBackPerBrokerButTheUrlDoesNot() {
+        properties.put("emqx.brokers", "eu");
+        properties.put("emqx.broker.eu.url", "http://eu:18083/api");
+        properties.put("emqx.retry-delay-ms", "20");
+        BrokerConfig eu = load().brokers().get(0);
+        assertEquals("key", eu.apiKey());
+        assertEquals("s3cr3t-value", eu.apiSecret());
+        assertEquals(2, eu.clients().size(), "emqx.clients falls back when the broker names no clients of its own");
+        properties.remove("emqx.broker.eu.url");
+        assertTrue(mistake().contains("emqx.broker.eu.url is not set"));
+    }
+
+    @Test
+    void pollIntervalsAreWholeSeconds() {
+        for (String bad : new String[]{"1.5", "0.5", "0", "-3", "fast"}) {
+            properties.put("monitor.poll-interval-seconds", bad);
+            assertTrue(mistake().contains("monitor.poll-interval-seconds='" + bad + "' is not a whole number of seconds"), bad);
+        }
+    }
+
+    @Test
+    void numbersTheRoutesAndBeansReadAreValidatedToo() {
+        properties.put("emqx.max-request-line", "8k");
+        assertTrue(mistake().contains("emqx.max-request-line='8k' is not a whole number of bytes"));
+        properties.remove("emqx.max-request-line");
+        properties.put("emqx.retry-delay-ms", "half");
+        assertTrue(mistake().contains("emqx.retry-delay-ms='half' is not a whole number of milliseconds"));
+        properties.remove("emqx.retry-delay-ms");
+        properties.put("monitor.clients-file-check-seconds", "often");
+        assertTrue(mistake().contains("monitor.clients-file-check-seconds='often' is not a positive number"));
+    }
+
+    @Test
+    void credentialsInTheUrlAreRefusedWithoutEchoingThem() {
+        properties.put("emqx.url", "http://key:s3cr3t-value@emqx:18083/api");
+        assertTrue(mistake().contains("emqx.url has a user name or password in it"));
+        properties.put("emqx.url", "http://key:s3cr3t-value with space@emqx:18083/api");
+        assertTrue(mistake().contains("emqx.url has a user name or password in it"));
+    }
+
+    @Test
+    void aGarbageCaBundleIsRefusedWhenTheConfigurationIsRead() throws Exception {
+        Path file = Files.createTempFile("ca", ".pem");
+        Files.writeString(file, "-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n");
+        properties.put("emqx.url", "https://emqx:18083/api");
+        properties.put("emqx.tls.ca-bundle", file.toString());
+        assertTrue(mistake().contains("emqx.tls.ca-bundle: " + file + " is not a PEM file of certificates"));
+        Files.writeString(file, "");
+        assertTrue(mistake().contains("holds no certificate"));
+        Files.delete(file);
+    }
+
+    @Test
+    void aMissingClientsFileSaysNoSuchFileAndYamlMistakesHaveALine() throws Exception {
+        properties.put("emqx.clients-file", "/nonexistent/clients.yaml");
+        assertTrue(mistake().contains("cannot read /nonexistent/clients.yaml: no such file"));
+        Path file = Files.createTempFile("clients", ".yaml");
+        Files.writeString(file, "monitored_clients:\n  - alias: a\n    client_id: [b\n  - alias: c\n");
+        properties.put("emqx.clients-file", file.toString());
+        String message = mistake();
+        assertTrue(message.matches(".*YAML error at line \\d+, column \\d+.*"), message);
+        Files.delete(file);
     }
 }

@@ -73,4 +73,29 @@ class ReferenceConfigFileTest {
         String message = assertThrows(ConfigException.class, () -> ReferenceConfigFile.toProperties(Path.of("/no/such.yaml"))).getMessage();
         assertTrue(message.startsWith("--cfg /no/such.yaml: cannot read it"), message);
     }
+
+    @Test
+    void aBadCaBundleIsNamedAsTheUserWroteIt() throws Exception {
+        Path file = write("emqx: {api_key: k, api_secret: s, api_url: 'https://e/api', alias: e, ssl: /nope/ca.pem}\nmonitored_clients: [{alias: a, client_id: b}]\n");
+        ReferenceConfigFile.Settings settings = ReferenceConfigFile.read(file);
+        Map<String, String> p = settings.properties();
+        String message = assertThrows(ConfigException.class,
+                () -> new ConfigLoader(p::get, p.keySet(), settings.writtenAs()::get).load()).getMessage();
+        assertTrue(message.startsWith("emqx.ssl in --cfg " + file + ": cannot read the CA bundle /nope/ca.pem: no such file"), message);
+    }
+
+    @Test
+    void theFileIsTheWholeClientListAndOneBroker() throws Exception {
+        Path file = write("emqx: {api_key: k, api_secret: s, api_url: 'http://e/api', alias: e}\nmonitored_clients: [{alias: a, client_id: b}]\n");
+        Map<String, String> p = ReferenceConfigFile.toProperties(file);
+        assertEquals("", p.get("emqx.clients"), "a leftover EMQX_CLIENTS is not merged in");
+        assertEquals("", p.get("emqx.brokers"));
+    }
+
+    @Test
+    void aYamlMistakeHasItsLine() throws Exception {
+        Path file = write("emqx:\n  api_key: k\n  api_url: [\n");
+        String message = assertThrows(ConfigException.class, () -> ReferenceConfigFile.toProperties(file)).getMessage();
+        assertTrue(message.matches(".*YAML error at line \\d+, column \\d+.*"), message);
+    }
 }
