@@ -71,7 +71,7 @@ public class MonitorBeans implements CamelConfiguration {
         ScrapeResponder scrapes = new ScrapeResponder(meters, tracker::changes);
         tracker.afterEveryPoll(scrapes::prerender);
         registry.bind("metricsEndpoint", scrapes);
-        registry.bind("emqxPoll", new EmqxPollSteps(tracker, new EmqxEndpoints(registry)));
+        registry.bind("emqxPoll", new EmqxPollSteps(tracker, new EmqxEndpoints(registry), config.pollInterval()));
         context.addLifecycleStrategy(new AbandonPollsOnStop());
         BasicAuthGuard.protect(context);
         registry.bind("healthSteps", new HealthSteps(context, tracker));
@@ -83,6 +83,7 @@ public class MonitorBeans implements CamelConfiguration {
         });
         registry.bind("clientsApi", new ClientsApi(tracker));
         registry.bind("apiJson", ApiJson.mapper());
+        registry.bind("emqxPageJson", io.emqxclientmonitor.emqx.ClientsPage.mapper());
         keepHistory(context, config, tracker, Boolean.parseBoolean(properties.resolveProperty(STATE_FILE_READ_ONLY).orElse("false")));
         double checkSeconds = Double.parseDouble(properties.resolveProperty("monitor.clients-file-check-seconds").orElse("5"));
         StateFileWriter writer = registry.lookupByNameAndType("stateFileWriter", StateFileWriter.class);
