@@ -73,6 +73,7 @@ public class MonitorBeans implements CamelConfiguration {
         registry.bind("metricsEndpoint", scrapes);
         registry.bind("emqxPoll", new EmqxPollSteps(tracker, new EmqxEndpoints(registry), config.pollInterval()));
         context.addLifecycleStrategy(new AbandonPollsOnStop());
+        RouteEditGuard.install(context);
         BasicAuthGuard.protect(context);
         registry.bind("healthSteps", new HealthSteps(context, tracker));
         registry.bind("countRetriedRequest", (Processor) exchange -> {
