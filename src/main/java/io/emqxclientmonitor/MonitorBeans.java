@@ -84,8 +84,9 @@ public class MonitorBeans implements CamelConfiguration {
         ScrapeResponder scrapes = new ScrapeResponder(meters, tracker::changes);
         tracker.afterEveryPoll(scrapes::prerender);
         registry.bind("metricsEndpoint", scrapes);
-        registry.bind("emqxPoll", new EmqxPollSteps(tracker, new EmqxEndpoints(registry)));
+        registry.bind("emqxPoll", new EmqxPollSteps(tracker, new EmqxEndpoints(registry), config.pollInterval()));
         context.addLifecycleStrategy(new AbandonPollsOnStop());
+        RouteEditGuard.install(context);
         BasicAuthGuard.protect(context);
         registry.bind("healthSteps", new HealthSteps(context, tracker));
         registry.bind("countRetriedRequest", (Processor) exchange -> {
@@ -96,6 +97,7 @@ public class MonitorBeans implements CamelConfiguration {
         });
         registry.bind("clientsApi", new ClientsApi(tracker));
         registry.bind("apiJson", ApiJson.mapper());
+        registry.bind("emqxPageJson", io.emqxclientmonitor.emqx.ClientsPage.mapper());
         keepHistory(context, config, tracker, loader.stateFileReadOnly());
         StateFileWriter writer = registry.lookupByNameAndType("stateFileWriter", StateFileWriter.class);
         context.addService(new ClientsFileWatcher(tracker, loader.clientsFileCheck(),

@@ -20,7 +20,10 @@ import java.util.Set;
  * Used by one thread at a time (the route's).
  */
 public final class BrokerPoll {
-    private static final int MAX_PAGES = 10_000;
+    /** Pages of one batch when EMQX sends no {@code meta.count} to derive a bound from. */
+    static final int MAX_PAGES_WITHOUT_COUNT = 10_000;
+    /** A poll makes no new request once it has run this many poll intervals. */
+    public static final int POLL_INTERVALS_PER_POLL = 3;
 
     private final PollPlan plan;
     private final BrokerConfig broker;
@@ -45,6 +48,8 @@ public final class BrokerPoll {
     private int skippedRows;
     private boolean filterIgnoredDetected;
     private boolean everyClient;
+    private long largestCount = -1;
+    private java.time.Duration timeLimit;
 
     public BrokerPoll(PollPlan plan, Instant startedAt) {
         this.plan = plan;
@@ -61,6 +66,7 @@ public final class BrokerPoll {
 
     private void replan() {
         records.clear();
+        largestCount = -1;
         batchIndex = 0;
         page = 1;
         if (fullList) {
@@ -83,6 +89,15 @@ public final class BrokerPoll {
         return this;
     }
 
+    /**
+     * Bounds the poll in time: no new request once {@code pollInterval} × {@value #POLL_INTERVALS_PER_POLL} has
+     * passed; the poll then fails as {@code timeout}.
+     */
+    public BrokerPoll limitedTo(java.time.Duration pollInterval) {
+        this.timeLimit = pollInterval.multipliedBy(POLL_INTERVALS_PER_POLL);
+        return this;
+    }
+
     /** Whether this poll asked for the client, so its absence from the answer means something. */
     public boolean covers(String clientId) {
         return monitored.contains(clientId);
@@ -97,6 +112,10 @@ public final class BrokerPoll {
     }
 
     public boolean hasNextRequest() {
+        if (!finished && failure == null && timeLimit != null && elapsedSeconds() > timeLimit.toNanos() / 1e9) {
+            fail(PollFailure.Reason.TIMEOUT, "the poll was still paging after " + timeLimit.toSeconds() + " s ("
+                    + POLL_INTERVALS_PER_POLL + " poll intervals): EMQX answers too slowly or never ends its client list");
+        }
         return !finished && failure == null;
     }
 
@@ -128,6 +147,9 @@ public final class BrokerPoll {
         if (body instanceof ClientsPage page && page.data() != null) {
             data = page.data();
             hasNext = page.hasNext();
+            if (page.count() != null) {
+                largestCount = Math.max(largestCount, page.count());
+            }
         } else if (body instanceof Map<?, ?> envelope && envelope.get("data") instanceof List<?> list) {
             data = list;
             hasNext = envelope.get("meta") instanceof Map<?, ?> meta && meta.get("hasnext") instanceof Boolean b ? b : null;
@@ -162,11 +184,22 @@ public final class BrokerPoll {
     private void advance(boolean hasNext) {
         if (hasNext) {
             page++;
-            if (page > MAX_PAGES) {
-                fail(PollFailure.Reason.INVALID_RESPONSE, "EMQX kept answering hasnext:true for " + MAX_PAGES + " pages");
+            int limit = fullList ? fullListLimit : PollPlan.FILTERED_LIMIT;
+            if (largestCount >= 0) {
+                long announced = Math.max(1, (largestCount + limit - 1) / limit);
+                long bound = 2 * announced + 1; // slack: rows shift between pages while clients come and go
+                if (page > bound) {
+                    fail(PollFailure.Reason.INVALID_RESPONSE, "EMQX kept answering hasnext:true past page " + bound
+                            + " although its meta.count of " + largestCount + " at limit " + limit + " means " + announced
+                            + " page(s): a broken EMQX, or a proxy that rewrites its answers?");
+                }
+            } else if (page > MAX_PAGES_WITHOUT_COUNT) {
+                fail(PollFailure.Reason.INVALID_RESPONSE, "EMQX kept answering hasnext:true for "
+                        + MAX_PAGES_WITHOUT_COUNT + " pages (and sent no meta.count)");
             }
             return;
         }
+        largestCount = -1;
         page = 1;
         batchIndex++;
         finished = batchIndex >= batches.size();

@@ -1,9 +1,12 @@
 package io.emqxclientmonitor.emqx;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 
 import java.io.IOException;
@@ -22,9 +25,29 @@ import java.util.Map;
  *
  * @param data    the rows, or null when the answer has no {@code data} list
  * @param hasNext {@code meta.hasnext}, or null when EMQX did not say (before 5.0.15)
+ * @param count   {@code meta.count}, every row the query matches across all pages, or null when EMQX did not say
+ *                (it is optional; absent with {@code like_*} filters) or sent something that is not a count
  */
 @JsonDeserialize(using = ClientsPage.Reader.class)
-public record ClientsPage(List<Object> data, Boolean hasNext) {
+public record ClientsPage(List<Object> data, Boolean hasNext, Long count) {
+
+    /**
+     * Nesting EMQX's answer may have (Jackson's default is 1,000): rows carry fields the exporter skips, and a
+     * deep one must cost nothing. Skipping is iterative; the bound only caps the parser's memory per level.
+     */
+    public static final int MAX_NESTING_DEPTH = 100_000;
+
+    public ClientsPage(List<Object> data, Boolean hasNext) {
+        this(data, hasNext, null);
+    }
+
+    /** The mapper the fetch route reads pages with (bean {@code emqxPageJson}). */
+    public static ObjectMapper mapper() {
+        JsonFactory factory = JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+                .build();
+        return new ObjectMapper(factory);
+    }
 
     static final class Reader extends JsonDeserializer<ClientsPage> {
         @Override
@@ -34,18 +57,18 @@ public record ClientsPage(List<Object> data, Boolean hasNext) {
                 return new ClientsPage(null, null);
             }
             List<Object> data = null;
-            Boolean hasNext = null;
+            Meta meta = new Meta();
             for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
                 JsonToken value = p.nextToken();
                 if (field.equals("data") && value == JsonToken.START_ARRAY) {
                     data = rows(p);
                 } else if (field.equals("meta") && value == JsonToken.START_OBJECT) {
-                    hasNext = hasNext(p);
+                    meta.read(p);
                 } else {
                     p.skipChildren();
                 }
             }
-            return new ClientsPage(data, hasNext);
+            return new ClientsPage(data, meta.hasNext, meta.count);
         }
 
         private static List<Object> rows(JsonParser p) throws IOException {
@@ -69,17 +92,23 @@ public record ClientsPage(List<Object> data, Boolean hasNext) {
             return row;
         }
 
-        private static Boolean hasNext(JsonParser p) throws IOException {
-            Boolean hasNext = null;
-            for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
-                JsonToken token = p.nextToken();
-                if (field.equals("hasnext") && (token == JsonToken.VALUE_TRUE || token == JsonToken.VALUE_FALSE)) {
-                    hasNext = token == JsonToken.VALUE_TRUE;
-                } else {
-                    p.skipChildren();
+        private static final class Meta {
+            Boolean hasNext;
+            Long count;
+
+            void read(JsonParser p) throws IOException {
+                for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
+                    JsonToken token = p.nextToken();
+                    if (field.equals("hasnext") && (token == JsonToken.VALUE_TRUE || token == JsonToken.VALUE_FALSE)) {
+                        hasNext = token == JsonToken.VALUE_TRUE;
+                    } else if (field.equals("count") && token == JsonToken.VALUE_NUMBER_INT
+                            && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER && p.getLongValue() >= 0) {
+                        count = p.getLongValue();
+                    } else {
+                        p.skipChildren();
+                    }
                 }
             }
-            return hasNext;
         }
 
         private static Object scalarOrEmpty(JsonParser p, JsonToken token) throws IOException {

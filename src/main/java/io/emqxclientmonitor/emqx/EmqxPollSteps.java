@@ -23,12 +23,19 @@ public final class EmqxPollSteps {
 
     private final ClientTracker tracker;
     private final EmqxEndpoints endpoints;
+    private final java.time.Duration pollInterval;
     /** Set when the exporter stops: polls in progress end at once, without retries, and are not recorded. */
     private volatile boolean abandoning;
 
     public EmqxPollSteps(ClientTracker tracker, EmqxEndpoints endpoints) {
+        this(tracker, endpoints, null);
+    }
+
+    /** @param pollInterval bounds every poll to {@value BrokerPoll#POLL_INTERVALS_PER_POLL} of these; null for no bound */
+    public EmqxPollSteps(ClientTracker tracker, EmqxEndpoints endpoints, java.time.Duration pollInterval) {
         this.tracker = tracker;
         this.endpoints = endpoints;
+        this.pollInterval = pollInterval;
     }
 
     /** The aliases of the brokers to poll, one exchange each. */
@@ -38,7 +45,8 @@ public final class EmqxPollSteps {
 
     /** Starts the poll of one broker; the exchange property {@value #EVERY_CLIENT} keeps every client listed. */
     public BrokerPoll start(@Body String brokerAlias, @ExchangeProperty(EVERY_CLIENT) Boolean everyClient) {
-        return tracker.startPoll(brokerAlias, Boolean.TRUE.equals(everyClient));
+        BrokerPoll poll = tracker.startPoll(brokerAlias, Boolean.TRUE.equals(everyClient));
+        return pollInterval == null ? poll : poll.limitedTo(pollInterval);
     }
 
     public boolean hasNextRequest(@ExchangeProperty(POLL) BrokerPoll poll) {

@@ -40,8 +40,10 @@ final class ClientsHandler implements HttpHandler {
     private final BasicAuth auth;
     private final JsonFactory json;
     private final ClientListingJson listingJson;
+    private final HostilePages hostilePages;
 
-    ClientsHandler(Fleet fleet, Faults faults, RequestLog requestLog, SimulatorOptions options, JsonFactory json) {
+    ClientsHandler(Fleet fleet, Faults faults, RequestLog requestLog, SimulatorOptions options, JsonFactory json,
+                   HostilePages hostilePages) {
         this.fleet = fleet;
         this.faults = faults;
         this.requestLog = requestLog;
@@ -49,6 +51,7 @@ final class ClientsHandler implements HttpHandler {
         this.auth = new BasicAuth(options.apiKey(), options.apiSecret());
         this.json = json;
         this.listingJson = new ClientListingJson(json, options);
+        this.hostilePages = hostilePages;
     }
 
     @Override
@@ -110,7 +113,7 @@ final class ClientsHandler implements HttpHandler {
             sendError(exchange, in, EmqxError.badRequest(e.getMessage()));
             return;
         }
-        send(exchange, in, 200, JSON, listing(query));
+        send(exchange, in, 200, JSON, hostilePages.rewrite(listing(query)));
     }
 
     private void answerWithFault(HttpExchange exchange, Incoming in, Fault fault)

@@ -30,6 +30,7 @@ public final class EmqxSimulator implements AutoCloseable {
     private final SimulatorOptions options;
     private final Faults faults = new Faults();
     private final RequestLog requests = new RequestLog();
+    private final HostilePages hostilePages = new HostilePages();
 
     private HttpServer server;
     private ExecutorService workers;
@@ -60,7 +61,7 @@ public final class EmqxSimulator implements AutoCloseable {
             workers.shutdownNow();
             throw new UncheckedIOException("cannot bind " + options.host() + ":" + options.port(), e);
         }
-        server.createContext("/", new ClientsHandler(fleet, faults, requests, options, new JsonFactory()));
+        server.createContext("/", new ClientsHandler(fleet, faults, requests, options, new JsonFactory(), hostilePages));
         server.setExecutor(workers);
         server.start();
         LOG.debug("EMQX simulator ({}) listening on {}", options.version(), apiUrl());
@@ -85,6 +86,11 @@ public final class EmqxSimulator implements AutoCloseable {
 
     public Faults faults() {
         return faults;
+    }
+
+    /** Page-level misbehaviour: endless paging, deep nesting, invalid UTF-8. */
+    public HostilePages hostilePages() {
+        return hostilePages;
     }
 
     public RequestLog requests() {

@@ -1,0 +1,222 @@
+package io.emqxclientmonitor;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.ServiceStatus;
+import org.apache.camel.StartupListener;
+import org.apache.camel.component.bean.MethodNotFoundException;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.RouteDefinition;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.spi.ResourceReload;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.apache.camel.support.RouteWatcherReloadStrategy;
+import org.slf4j.Logger;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringWriter;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Makes Camel's live reload of {@code routes/} safe: wraps the listener of camel-main's
+ * {@link RouteWatcherReloadStrategy} (with {@code camel.main.routes-reload-remove-all-routes=false}, Camel updates
+ * only the routes of the edited file). An edit Camel cannot load or start is rejected: one WARN names the file, line
+ * and column, and the file's routes go back to their last good version, so the exporter keeps polling and serving.
+ * Saving a fixed file loads it as usual.
+ */
+public final class RouteEditGuard implements StartupListener {
+    private static final Logger LOG = LoggerFactory.getLogger(RouteEditGuard.class);
+    private static final Pattern LINE_COLUMN = Pattern.compile("line (\\d+), column (\\d+)");
+
+    private final CamelContext context;
+    /** Per file (resource location): its last text that loaded and started, and the route ids it defines. */
+    private final Map<String, String> lastGood = new HashMap<>();
+    private final Map<String, Set<String>> routeIds = new HashMap<>();
+    /** Per file, the rejection last logged: one save fires several file events, and each is one WARN at most. */
+    private final Map<String, String> rejected = new HashMap<>();
+
+    private RouteEditGuard(CamelContext context) {
+        this.context = context;
+    }
+
+    public static void install(CamelContext context) throws Exception {
+        context.addStartupListener(new RouteEditGuard(context));
+    }
+
+    @Override
+    public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+        RouteWatcherReloadStrategy watcher = context.hasService(RouteWatcherReloadStrategy.class);
+        if (watcher == null || watcher.getResourceReload() == null) {
+            return; // reload off
+        }
+        for (Route route : context.getRoutes()) {
+            remember(route.getSourceResource());
+        }
+        ResourceReload camels = watcher.getResourceReload();
+        watcher.setResourceReload((name, resource) -> reload(camels, name, resource));
+    }
+
+    @Override
+    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+    }
+
+    private void reload(ResourceReload camels, String name, Resource resource) throws Exception {
+        if (name.endsWith(".properties") || resource == null) {
+            camels.onReload(name, resource);
+            return;
+        }
+        String text;
+        try {
+            text = read(resource);
+        } catch (IOException e) {
+            return; // deleted or unreadable: the running routes stay as they are
+        }
+        if (text.isBlank()) {
+            LOG.debug("{} is empty (a save in progress?): its routes stay as they are", name);
+            return;
+        }
+        try {
+            camels.onReload(name, resource);
+            List<String> notRunning = notRunning(resource.getLocation());
+            if (!notRunning.isEmpty()) {
+                throw new IllegalStateException("route(s) " + notRunning + " did not start");
+            }
+            remember(resource.getLocation(), text);
+            rejected.remove(key(resource.getLocation()));
+        } catch (Exception e) {
+            String why = where(e, text) + ": " + firstLine(e);
+            if (!why.equals(rejected.put(key(resource.getLocation()), why))) {
+                LOG.warn("{}: edit rejected{}; the last good version of its routes keeps running, fix the file and save it again",
+                        name, why);
+            }
+            restore(resource.getLocation());
+        }
+    }
+
+    private List<String> notRunning(String location) {
+        return routeIds.getOrDefault(key(location), Set.of()).stream()
+                .filter(id -> context.getRouteController().getRouteStatus(id) != ServiceStatus.Started)
+                .toList();
+    }
+
+    /** Puts the file's routes back as they last loaded and started. */
+    private void restore(String location) {
+        String good = lastGood.get(key(location));
+        if (good == null) {
+            return;
+        }
+        try {
+            Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
+            for (String id : routeIds.getOrDefault(key(location), Set.of())) {
+                if (context.getRouteController().getRouteStatus(id) == ServiceStatus.Started) {
+                    continue;
+                }
+                if (context.getRoute(id) != null) {
+                    context.getRouteController().stopRoute(id);
+                    context.removeRoute(id);
+                }
+                RouteDefinition definition = model.getRouteDefinition(id);
+                if (definition != null) {
+                    model.removeRouteDefinition(definition);
+                }
+            }
+            if (!notRunning(location).isEmpty()) {
+                PluginHelper.getRoutesLoader(context).updateRoutes(List.of(ResourceHelper.fromString(location, good)));
+            }
+        } catch (Exception e) {
+            LOG.error("{}: could not put back the last good version of its routes ({}); restart the exporter",
+                    location, firstLine(e));
+        }
+    }
+
+    private void remember(Resource resource) {
+        if (resource == null || lastGood.containsKey(key(resource.getLocation()))) {
+            return;
+        }
+        try {
+            remember(resource.getLocation(), read(resource));
+        } catch (IOException e) {
+            LOG.debug("cannot read {}: {}", resource.getLocation(), e.toString());
+        }
+    }
+
+    private void remember(String location, String text) {
+        lastGood.put(key(location), text);
+        Set<String> ids = new LinkedHashSet<>();
+        for (Route route : context.getRoutes()) {
+            if (route.getSourceResource() != null && key(location).equals(key(route.getSourceResource().getLocation()))) {
+                ids.add(route.getRouteId());
+            }
+        }
+        routeIds.put(key(location), ids);
+    }
+
+    /** " at line L, column C" when the error or the file tells where, else "". */
+    private static String where(Throwable error, String text) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof MarkedYamlEngineException yaml && yaml.getProblemMark().isPresent()) {
+                var mark = yaml.getProblemMark().get();
+                return " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
+            }
+            Matcher m = LINE_COLUMN.matcher(String.valueOf(t.getMessage()));
+            if (m.find()) {
+                return " at line " + m.group(1) + ", column " + m.group(2);
+            }
+            if (t instanceof MethodNotFoundException missing && missing.getMethodName() != null) {
+                Matcher named = Pattern.compile("method:\\s*[\"']?" + Pattern.quote(missing.getMethodName()) + "\\b")
+                        .matcher(text);
+                if (named.find()) {
+                    int line = 1 + (int) text.substring(0, named.start()).chars().filter(c -> c == '\n').count();
+                    int column = named.start() - text.lastIndexOf('\n', named.start() - 1);
+                    return " at line " + line + ", column " + column;
+                }
+            }
+        }
+        return "";
+    }
+
+    /** The innermost cause's first line: what Camel or the YAML parser found wrong. */
+    private static String firstLine(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root instanceof MarkedYamlEngineException yaml && yaml.getProblem() != null) {
+            return yaml.getProblem();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return message.lines().findFirst().orElse(message).trim();
+    }
+
+    /** The same file, however Camel spelt its location (file:routes/x.yaml, file:/abs/routes/x.yaml). */
+    private static String key(String location) {
+        String path = location.startsWith("file:") ? location.substring("file:".length()) : location;
+        try {
+            return java.nio.file.Path.of(path).toAbsolutePath().normalize().toString();
+        } catch (RuntimeException e) {
+            return location;
+        }
+    }
+
+    private static String read(Resource resource) throws IOException {
+        try (Reader reader = resource.getReader()) {
+            StringWriter out = new StringWriter();
+            reader.transferTo(out);
+            return out.toString();
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
+        }
+    }
+}
