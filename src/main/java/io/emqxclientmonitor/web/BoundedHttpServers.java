@@ -40,7 +40,8 @@ final class BoundedHttpServers {
     }
 
     private static HttpServer bounded(Vertx vertx, HttpServerOptions options, HttpLimits limits) {
-        options.setIdleTimeout(limits.idleTimeoutSeconds()).setIdleTimeoutUnit(TimeUnit.SECONDS);
+        // no h2c: it waits for a first byte (an HTTP/2 preface?) before a connection exists and can be watched
+        options.setIdleTimeout(limits.idleTimeoutSeconds()).setIdleTimeoutUnit(TimeUnit.SECONDS).setHttp2ClearTextEnabled(false);
         ConnectionWatch watch = new ConnectionWatch(limits);
         HttpServer server = vertx.createHttpServer(options).connectionHandler(watch);
         watch.start(vertx);

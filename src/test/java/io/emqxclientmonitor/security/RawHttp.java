@@ -65,7 +65,7 @@ final class RawHttp {
         int status = Integer.parseInt(lines.get(0).split(" ")[1]);
         byte[] body = java.util.Arrays.copyOfRange(raw, end + 4, raw.length);
         Answer answer = new Answer(status, lines.subList(1, lines.size()), body);
-        return answer.header("Transfer-Encoding").contains("chunked")
+        return body.length > 0 && answer.header("Transfer-Encoding").contains("chunked")
                 ? new Answer(status, answer.headers(), dechunk(body)) : answer;
     }
 
@@ -132,7 +132,26 @@ final class RawHttp {
             matched = b == crlfcrlf[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
         }
         Answer headers = parse(head.toByteArray());
-        int length = Integer.parseInt(headers.header("Content-Length").get(0));
-        return new Answer(headers.status(), headers.headers(), in.readNBytes(length));
+        if (!headers.header("Content-Length").isEmpty()) {
+            return new Answer(headers.status(), headers.headers(), in.readNBytes(Integer.parseInt(headers.header("Content-Length").get(0))));
+        }
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (int size = chunkSize(in); size > 0; size = chunkSize(in)) {
+            body.write(in.readNBytes(size));
+            in.readNBytes(2);
+        }
+        in.readNBytes(2); // the empty line after the last chunk
+        return new Answer(headers.status(), headers.headers(), body.toByteArray());
+    }
+
+    private static int chunkSize(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int b = in.read(); b != '\n'; b = in.read()) {
+            if (b < 0) {
+                throw new IOException("closed inside a chunked answer");
+            }
+            line.append((char) b);
+        }
+        return Integer.parseInt(line.toString().trim().split(";")[0], 16);
     }
 }
