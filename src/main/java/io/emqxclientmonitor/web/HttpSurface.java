@@ -26,6 +26,9 @@ public final class HttpSurface {
         PropertiesComponent properties = context.getPropertiesComponent();
         HttpLimits limits = HttpLimits.read(key -> properties.resolveProperty(key).orElse(null));
         context.getComponent("platform-http", PlatformHttpComponent.class).setHeaderFilterStrategy(new ResponseHeaderPolicy());
+        if (!Boolean.parseBoolean(properties.resolveProperty("camel.server.enabled").orElse("false"))) {
+            return; // no HTTP server (check): no Vert.x either
+        }
         if (context.getRegistry().findSingleByType(Vertx.class) != null) {
             LOG.warn("a Vert.x instance is already in the registry: the HTTP server runs without {}, {} and {}",
                     HttpLimits.IDLE_TIMEOUT, HttpLimits.HEADER_TIMEOUT, HttpLimits.MAX_CONNECTIONS);

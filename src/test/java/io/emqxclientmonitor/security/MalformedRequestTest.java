@@ -60,6 +60,20 @@ class MalformedRequestTest {
     }
 
     @Test
+    @DisplayName("other garbage (header without a colon, absolute URL with a bad escape, control bytes) is refused without a log line")
+    void otherGarbageIsRefusedQuietly() throws Exception {
+        try (LogCapture log = LogCapture.start()) {
+            for (int i = 0; i < 20; i++) {
+                assertEquals(400, RawHttp.get(exporter.port(), "/metrics", "Not a header line").status());
+                assertEquals(400, RawHttp.get(exporter.port(), "http://127.0.0.1/metrics%zz").status());
+                int status = RawHttp.get(exporter.port(), "/metrics\u0001").status();
+                assertTrue(status == 400 || status == 404, "control byte: " + status);
+            }
+            assertEquals(List.of(), log.lines(), "garbage requests logged something");
+        }
+    }
+
+    @Test
     @DisplayName("well-formed escapes still work next to the malformed ones")
     void wellFormedEscapesStillWork() throws Exception {
         assertEquals(200, RawHttp.get(exporter.port(), "/api/v1/clients?state=connected%2Cdisconnected").status());
