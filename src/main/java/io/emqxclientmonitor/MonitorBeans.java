@@ -22,6 +22,7 @@ import io.emqxclientmonitor.web.ApiJson;
 import io.emqxclientmonitor.web.BasicAuthGuard;
 import io.emqxclientmonitor.web.ClientsApi;
 import io.emqxclientmonitor.web.HealthSteps;
+import io.emqxclientmonitor.web.HttpSurface;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -87,6 +88,7 @@ public class MonitorBeans implements CamelConfiguration {
         registry.bind("emqxPoll", new EmqxPollSteps(tracker, new EmqxEndpoints(registry), config.pollInterval()));
         context.addLifecycleStrategy(new AbandonPollsOnStop());
         RouteEditGuard.install(context);
+        HttpSurface.install(context);
         BasicAuthGuard.protect(context);
         registry.bind("healthSteps", new HealthSteps(context, tracker));
         registry.bind("countRetriedRequest", (Processor) exchange -> {

@@ -32,7 +32,8 @@ public final class KnownSettings {
             "monitor.state-file",
             "monitor.state-file-read-only",
             "monitor.event-retention",
-            "monitor.web.basic-auth.users", "monitor.web.basic-auth.htpasswd"));
+            "monitor.web.basic-auth.users", "monitor.web.basic-auth.htpasswd",
+            "monitor.web.idle-timeout-seconds", "monitor.web.header-timeout-seconds", "monitor.web.max-connections"));
 
     /**
      * What {@code emqx.broker.<name>.} may be followed by. Each falls back to {@code emqx.<key>} when unset, except

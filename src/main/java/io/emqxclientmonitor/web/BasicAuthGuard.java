@@ -22,24 +22,36 @@ import java.util.Set;
  * placed before the platform-http routes: an unauthenticated request never reaches Camel. Camel's own
  * {@code camel.server.authentication*} only knows plain-text passwords in a properties file, hence this.
  *
- * <p>bcrypt is slow on purpose, so checks run on a Vert.x worker, one at a time; results are remembered (by a
- * SHA-256 of the credentials, as the exporter-toolkit does) so a scraper pays for bcrypt once, not per scrape.
+ * <p>bcrypt is slow on purpose, so checks run on a worker pool of their own ({@value #CHECKERS} thread, at most
+ * {@value #PENDING} checks waiting; past that an unknown credential is answered 503 at once): a flood of wrong
+ * passwords keeps neither the event loop nor Camel's workers busy. Verdicts are remembered by a SHA-256 of the
+ * credentials, as the exporter-toolkit does, so a scraper pays for bcrypt once, not per scrape; verified
+ * credentials apart from wrong ones, so wrong ones can never push a valid one out.
  */
 public final class BasicAuthGuard implements StartupListener, Handler<RoutingContext> {
     static final Set<String> OPEN_PATHS = Set.of("/-/healthy", "/-/ready");
     private static final Logger LOG = LoggerFactory.getLogger(BasicAuthGuard.class);
     private static final String CHALLENGE = "Basic realm=\"emqx-client-monitor\", charset=\"UTF-8\"";
     private static final int REMEMBERED = 256;
+    static final int CHECKERS = 1;
+    static final int PENDING = 32;
 
     private final BasicAuthUsers users;
     private final int port;
-    private final Map<String, Boolean> verdicts = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > REMEMBERED;
-        }
-    };
+    private final Map<String, Boolean> verified = remembered();
+    private final Map<String, Boolean> rejected = remembered();
+    private final java.util.concurrent.atomic.AtomicInteger pending = new java.util.concurrent.atomic.AtomicInteger();
+    private io.vertx.core.WorkerExecutor checkers;
     private boolean installed;
+
+    private static Map<String, Boolean> remembered() {
+        return java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                return size() > REMEMBERED;
+            }
+        });
+    }
 
     public BasicAuthGuard(BasicAuthUsers users, int port) {
         this.users = users;
@@ -122,23 +134,35 @@ public final class BasicAuthGuard implements StartupListener, Handler<RoutingCon
             return;
         }
         String key = key(credentials);
-        Boolean known;
-        synchronized (verdicts) {
-            known = verdicts.get(key);
+        if (verified.get(key) != null) {
+            ctx.next();
+            return;
         }
-        if (known != null) {
-            pass(ctx, known);
+        if (rejected.get(key) != null) {
+            challenge(ctx);
+            return;
+        }
+        if (pending.incrementAndGet() > PENDING) {
+            pending.decrementAndGet();
+            ctx.response().setStatusCode(503).putHeader("Retry-After", "1")
+                    .putHeader("Content-Type", "text/plain; charset=utf-8").end("Too many password checks at once: retry\n");
             return;
         }
         ctx.request().pause();
-        ctx.vertx().executeBlocking(() -> users.check(credentials[0], credentials[1]), true).onComplete(result -> {
+        checkers(ctx).executeBlocking(() -> users.check(credentials[0], credentials[1]), false).onComplete(result -> {
+            pending.decrementAndGet();
             ctx.request().resume();
             boolean ok = result.succeeded() && Boolean.TRUE.equals(result.result());
-            synchronized (verdicts) {
-                verdicts.put(key, ok);
-            }
+            (ok ? verified : rejected).put(key, ok);
             pass(ctx, ok);
         });
+    }
+
+    private synchronized io.vertx.core.WorkerExecutor checkers(RoutingContext ctx) {
+        if (checkers == null) {
+            checkers = ctx.vertx().createSharedWorkerExecutor("emqx-client-monitor-basic-auth", CHECKERS);
+        }
+        return checkers;
     }
 
     private static void pass(RoutingContext ctx, boolean ok) {

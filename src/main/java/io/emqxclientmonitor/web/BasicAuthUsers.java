@@ -31,11 +31,17 @@ public final class BasicAuthUsers {
     private static final Pattern SHA256 = Pattern.compile("sha256:[0-9a-fA-F]{64}");
 
     private final Map<String, String> hashes;
-    /** Checked for unknown users too, so a wrong user name takes as long as a wrong password. */
-    private final String dummyHash = BCrypt.hashpw("not a user", BCrypt.gensalt(10));
+    /**
+     * Checked for unknown users (and next to SHA-256 users when bcrypt users exist), at the highest bcrypt cost
+     * configured, so an unknown user name takes as long as a known user's wrong password; null without bcrypt users.
+     */
+    private final String dummyHash;
 
     private BasicAuthUsers(Map<String, String> hashes) {
         this.hashes = hashes;
+        int cost = hashes.values().stream().filter(h -> !h.startsWith("sha256:"))
+                .mapToInt(h -> Integer.parseInt(h.substring(4, 6))).max().orElse(0);
+        this.dummyHash = cost == 0 ? null : BCrypt.hashpw("not a user", BCrypt.gensalt(Math.max(4, Math.min(30, cost))));
     }
 
     /** @return the users, or null when the setting is empty (no authentication) */
@@ -96,13 +102,12 @@ public final class BasicAuthUsers {
     /** Slow on purpose for bcrypt (run it off the event loop). */
     public boolean check(String user, String password) {
         String hash = hashes.get(user);
-        if (hash == null) {
-            BCrypt.checkpw(password, dummyHash);
-            return false;
-        }
-        if (hash.startsWith("sha256:")) {
-            byte[] expected = HexFormat.of().parseHex(hash.substring("sha256:".length()));
-            return MessageDigest.isEqual(expected, sha256(password));
+        if (hash == null || hash.startsWith("sha256:")) {
+            if (dummyHash != null) {
+                BCrypt.checkpw(password, dummyHash);
+            }
+            byte[] expected = HexFormat.of().parseHex(hash == null ? "00".repeat(32) : hash.substring("sha256:".length()));
+            return MessageDigest.isEqual(expected, sha256(password)) && hash != null;
         }
         try {
             // jBCrypt knows the $2a$ prefix only; $2b$ and $2y$ are the same algorithm for passwords jBCrypt hashes

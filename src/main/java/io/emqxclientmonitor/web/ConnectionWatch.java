@@ -1,0 +1,94 @@
+package io.emqxclientmonitor.web;
+
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Every open connection of the exporter's HTTP server, for the limits Vert.x's own options do not have: at most
+ * {@link HttpLimits#maxConnections()} open (the next ones are closed as they arrive, so descriptors stay free and
+ * /metrics answers again as soon as others close), and a deadline for request headers: a new connection has
+ * {@link HttpLimits#headerTimeoutSeconds()} to complete its first request's headers, a kept-alive one
+ * {@link HttpLimits#idleTimeoutSeconds()} after an answer to complete the next. A slow-header (slowloris) client
+ * that trickles a byte now and then, which an idle timeout never catches, is thus closed too.
+ */
+final class ConnectionWatch implements Handler<HttpConnection> {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectionWatch.class);
+
+    private final HttpLimits limits;
+    private final Map<HttpConnection, Watched> open = new ConcurrentHashMap<>();
+
+    /** One connection: when it opened, its latest request's answer, and since when that answer has been finished. */
+    private static final class Watched {
+        final long opened = System.nanoTime();
+        volatile HttpServerResponse latest;
+        volatile long answeredAt;
+    }
+
+    ConnectionWatch(HttpLimits limits) {
+        this.limits = limits;
+    }
+
+    /** Checks deadlines a few times per header timeout, on a Vert.x timer. */
+    void start(Vertx vertx) {
+        long period = Math.max(100, TimeUnit.SECONDS.toMillis(Math.min(limits.headerTimeoutSeconds(), limits.idleTimeoutSeconds())) / 5);
+        vertx.setPeriodic(period, id -> closeOverdue(System.nanoTime()));
+    }
+
+    @Override
+    public void handle(HttpConnection connection) {
+        if (open.size() >= limits.maxConnections()) {
+            LOG.debug("closing a connection from {}: {} are open ({} = {})", connection.remoteAddress(), open.size(),
+                    HttpLimits.MAX_CONNECTIONS, limits.maxConnections());
+            connection.close();
+            return;
+        }
+        open.put(connection, new Watched());
+        connection.closeHandler(closed -> open.remove(connection));
+    }
+
+    /** A request's headers are complete: its connection has met the deadline until the answer is finished. */
+    void requestArrived(HttpServerRequest request) {
+        Watched watched = open.get(request.connection());
+        if (watched != null) {
+            watched.answeredAt = 0;
+            watched.latest = request.response();
+        }
+    }
+
+    int openConnections() {
+        return open.size();
+    }
+
+    private void closeOverdue(long now) {
+        long header = TimeUnit.SECONDS.toNanos(limits.headerTimeoutSeconds());
+        long idle = TimeUnit.SECONDS.toNanos(limits.idleTimeoutSeconds());
+        open.forEach((connection, watched) -> {
+            HttpServerResponse latest = watched.latest;
+            boolean overdue;
+            if (latest == null) {
+                overdue = now - watched.opened > header;
+            } else if (latest.ended() || latest.closed()) {
+                if (watched.answeredAt == 0) {
+                    watched.answeredAt = now;
+                }
+                overdue = now - watched.answeredAt > idle;
+            } else {
+                overdue = false; // an answer is being written: Vert.x's idle timeout covers a client that stopped reading
+            }
+            if (overdue) {
+                LOG.debug("closing a connection from {}: no complete request headers in time", connection.remoteAddress());
+                open.remove(connection);
+                connection.close();
+            }
+        });
+    }
+}

@@ -1,0 +1,51 @@
+package io.emqxclientmonitor.web;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.PlatformHttpComponent;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.support.LifecycleStrategySupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Sets up what every request to the exporter's HTTP server goes through, whatever route serves it: the
+ * {@link ResponseHeaderPolicy} on the platform-http component, and the Vert.x instance of
+ * {@link BoundedHttpServers} (timeouts, connection limit, {@link FrontDoor}) in the registry.
+ */
+public final class HttpSurface {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpSurface.class);
+
+    private HttpSurface() {
+    }
+
+    public static void install(CamelContext context) throws Exception {
+        PropertiesComponent properties = context.getPropertiesComponent();
+        HttpLimits limits = HttpLimits.read(key -> properties.resolveProperty(key).orElse(null));
+        context.getComponent("platform-http", PlatformHttpComponent.class).setHeaderFilterStrategy(new ResponseHeaderPolicy());
+        if (!Boolean.parseBoolean(properties.resolveProperty("camel.server.enabled").orElse("false"))) {
+            return; // no HTTP server (check): no Vert.x either
+        }
+        if (context.getRegistry().findSingleByType(Vertx.class) != null) {
+            LOG.warn("a Vert.x instance is already in the registry: the HTTP server runs without {}, {} and {}",
+                    HttpLimits.IDLE_TIMEOUT, HttpLimits.HEADER_TIMEOUT, HttpLimits.MAX_CONNECTIONS);
+            return;
+        }
+        Vertx vertx = BoundedHttpServers.vertx(context.getRegistry().findSingleByType(VertxOptions.class), limits);
+        context.getRegistry().bind("exporterVertx", Vertx.class, vertx);
+        // Camel closes only a Vert.x it made itself; this one goes once the context (and its HTTP server) has stopped
+        context.addLifecycleStrategy(new LifecycleStrategySupport() {
+            @Override
+            public void onContextStopped(CamelContext stopped) {
+                try {
+                    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    LOG.debug("closing the HTTP server's Vert.x", e);
+                }
+            }
+        });
+    }
+}
