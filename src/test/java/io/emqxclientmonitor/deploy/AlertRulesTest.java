@@ -32,6 +32,7 @@ class AlertRulesTest {
     static final List<String> ALERT_NAMES = List.of(
             "EmqxClientDisconnectedTooLong",
             "EmqxClientMonitorBrokerUnreachable",
+            "EmqxClientMonitorPollStale",
             "EmqxClientMonitorAbsent",
             "EmqxClientFlapping");
 
@@ -85,6 +86,22 @@ class AlertRulesTest {
         String expr = rule.path("expr").asText();
         assertTrue(expr.contains("max_over_time(emqx_client_monitor_connected[30m])")
                 || expr.contains("emqx_client_monitor_last_seen_timestamp_seconds"), expr);
+    }
+
+    @Test
+    void theChartSchemaLetsEveryAlertBeDisabledByName() {
+        JsonNode schema = DeployKit.parseJson(DeployKit.CHART.resolve("values.schema.json"));
+        List<String> names = new java.util.ArrayList<>();
+        schema.at("/properties/prometheusRule/properties/disabledAlerts/items/enum").forEach(n -> names.add(n.asText()));
+        assertEquals(ALERT_NAMES, names, "values.schema.json prometheusRule.disabledAlerts enum");
+    }
+
+    @Test
+    void theStalenessAlertNeverReadsNeverAsAncient() {
+        // last_success is 0 before a broker's first successful poll: time() - 0 would fire on every restart
+        String expr = rule("EmqxClientMonitorPollStale").path("expr").asText();
+        assertTrue(expr.contains("emqx_client_monitor_last_success_timestamp_seconds > 0"), expr);
+        assertTrue(expr.contains("emqx_client_monitor_up"), "hung polls keep up at 1; failing polls are up 0: " + expr);
     }
 
     @Test

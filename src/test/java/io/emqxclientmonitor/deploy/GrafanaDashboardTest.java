@@ -151,6 +151,106 @@ class GrafanaDashboardTest {
     }
 
     @Test
+    void everyAggregationByAliasAlsoKeepsTheBroker() {
+        // the same alias on two brokers is two clients: `sum by (alias)` would add them up
+        Pattern by = Pattern.compile("\\b(?:by|on)\\s*\\(([^)]*)\\)");
+        EXPRESSIONS.forEach((where, expr) -> {
+            Matcher m = by.matcher(expr);
+            while (m.find()) {
+                List<String> labels = List.of(m.group(1).replace(" ", "").split(","));
+                if (labels.contains("alias")) {
+                    assertTrue(labels.contains("broker"), where + ": " + m.group() + " merges one alias on several brokers");
+                }
+            }
+        });
+        PANELS.forEach(panel -> panel.path("targets").forEach(target -> {
+            String legend = target.path("legendFormat").asText();
+            if (legend.contains("{{alias}}")) {
+                assertTrue(legend.contains("{{broker}}"), panel.path("title").asText() + ": legend " + legend);
+            }
+        }));
+    }
+
+    @Test
+    void sessionAgeIsShownOnlyForConnectedClients() {
+        // connected_at keeps the old session's value after a disconnect
+        List<String> sessionAge = EXPRESSIONS.entrySet().stream()
+                .filter(e -> e.getValue().contains("emqx_client_monitor_connected_at")).map(Map.Entry::getValue).toList();
+        assertFalse(sessionAge.isEmpty());
+        sessionAge.forEach(expr -> assertTrue(expr.matches("(?s).*\\band on \\(broker, alias, client_id\\)\\s*\\(max by \\(broker, alias, client_id\\) "
+                + "\\(emqx_client_monitor_connected\\{[^}]*}\\) == 1\\).*"), "gated on connected == 1: " + expr));
+    }
+
+    @Test
+    void clientsOfflineLongestListsClientsThatNeverConnected() {
+        // a configured client never seen connected has connected 0 and no last_seen series; the stat counts it
+        String expr = EXPRESSIONS.get("Clients offline longest / A");
+        assertTrue(expr.contains(" or "), expr);
+        assertTrue(expr.matches("(?s).*== 0\\)\\s*unless on \\(broker, alias, client_id\\)\\s*max by \\(broker, alias, client_id\\) "
+                + "\\(emqx_client_monitor_last_seen_timestamp_seconds\\{[^}]*}\\).*"), expr);
+    }
+
+    @Test
+    void pollAgeIgnoresNeverPolledBrokers() {
+        // last_success is 0 until the first successful poll: time() - 0 would show 56 years
+        EXPRESSIONS.forEach((where, expr) -> {
+            if (expr.contains("emqx_client_monitor_last_success_timestamp_seconds")) {
+                assertTrue(expr.matches("(?s).*emqx_client_monitor_last_success_timestamp_seconds\\{[^}]*} > 0.*"), where + ": " + expr);
+            }
+        });
+    }
+
+    /**
+     * The panel queries evaluated by promtool at t=10m on a small fleet: eu/s dropped at t=5m (last seen
+     * 300 s), us/s has the same alias on another broker and never connected (no last_seen series), eu/t is
+     * connected since 60 s; broker us was never polled successfully (last_success 0).
+     */
+    @Test
+    void panelQueriesShowTheRightClientsOnATestFleet() {
+        Path promtool = DeployKit.promtool();
+        assumeTrue(promtool != null, "promtool is not on PATH (apt-get install prometheus); CI installs it");
+        String series = """
+                  - series: 'emqx_client_monitor_connected{instance="a",broker="eu",alias="s",client_id="c1"}'
+                    values: '1x5 0x10'
+                  - series: 'emqx_client_monitor_last_seen_timestamp_seconds{instance="a",broker="eu",alias="s",client_id="c1"}'
+                    values: '0+60x5 300x10'
+                  - series: 'emqx_client_monitor_connected_at{instance="a",broker="eu",alias="s",client_id="c1"}'
+                    values: '0x15'
+                  - series: 'emqx_client_monitor_connected{instance="a",broker="us",alias="s",client_id="c1"}'
+                    values: '0x15'
+                  - series: 'emqx_client_monitor_connected{instance="a",broker="eu",alias="t",client_id="c2"}'
+                    values: '1x15'
+                  - series: 'emqx_client_monitor_connected_at{instance="a",broker="eu",alias="t",client_id="c2"}'
+                    values: '60x15'
+                  - series: 'emqx_client_monitor_last_success_timestamp_seconds{instance="a",broker="eu"}'
+                    values: '0 55+60x14'
+                  - series: 'emqx_client_monitor_last_success_timestamp_seconds{instance="a",broker="us"}'
+                    values: '0x15'
+                """;
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("Clients offline longest / A", """
+                          - {labels: '{broker="eu",alias="s",client_id="c1"}', value: 300}
+                          - {labels: '{broker="us",alias="s",client_id="c1"}', value: .inf}
+                """);
+        expected.put("Client details / C", """
+                          - {labels: '{broker="eu",alias="t",client_id="c2"}', value: 540}
+                """);
+        expected.put("Age of the last successful poll / A", """
+                          - {labels: '{broker="eu"}', value: 5}
+                """);
+        StringBuilder test = new StringBuilder("rule_files: []\nevaluation_interval: 1m\ntests:\n  - interval: 1m\n    input_series:\n")
+                .append(series.indent(6)).append("    promql_expr_test:\n");
+        expected.forEach((where, samples) -> test.append("      - expr: '")
+                .append(substitute(EXPRESSIONS.get(where)).replace("'", "''")).append("'\n")
+                .append("        eval_time: 10m\n        exp_samples:\n").append(samples.indent(10)));
+        Path file = DeployKit.ROOT.resolve("target/grafana-dashboard-test.yaml");
+        DeployKit.write(file, test.toString());
+        DeployKit.Result result = DeployKit.run(file.getParent(), Duration.ofSeconds(60),
+                promtool.toString(), "test", "rules", file.getFileName().toString());
+        assertEquals(0, result.exitCode(), result.output());
+    }
+
+    @Test
     void everyExpressionParses() {
         Path promtool = DeployKit.promtool();
         assumeTrue(promtool != null, "promtool is not on PATH (apt-get install prometheus); CI installs it");

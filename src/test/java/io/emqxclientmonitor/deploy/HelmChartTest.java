@@ -358,7 +358,7 @@ class HelmChartTest {
             }
         }));
         assertEquals(List.of("EmqxClientDisconnectedTooLong", "EmqxClientMonitorBrokerUnreachable",
-                "EmqxClientMonitorAbsent", "EmqxClientSilent"), alerts);
+                "EmqxClientMonitorPollStale", "EmqxClientMonitorAbsent", "EmqxClientSilent"), alerts);
         assertTrue(rule.toString().contains("{{ $labels.alias }} published nothing"), "extra rule annotations untouched");
 
         JsonNode policy = one(s, "NetworkPolicy").path("spec");
