@@ -97,6 +97,18 @@ final class PollDriver {
         new StateFile(stateFile, clock).load(tracker, false);
     }
 
+    /** The exposition of /metrics (text format), rendered as the metrics route does: the collector and the broker meters. */
+    String scrape() {
+        io.micrometer.prometheusmetrics.PrometheusMeterRegistry meters =
+                new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+        meters.getPrometheusRegistry().register(new io.emqxclientmonitor.metrics.ClientMetricsCollector(tracker, MetricFlags.ALL));
+        for (BrokerState broker : tracker.brokers()) {
+            io.emqxclientmonitor.metrics.BrokerMeters.register(meters, broker);
+        }
+        byte[] body = new io.emqxclientmonitor.metrics.ScrapeResponder(meters).exposition((String) null);
+        return new String(body, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     long counter(String clientId, EmqxCounter counter) {
         return view(clientId).counter(counter);
     }
