@@ -43,6 +43,8 @@ public final class ClientState {
     private DurationHistogram offlineDurations;
     /** A successful poll of this client's broker has been applied to it since it was configured in this process. */
     private boolean polled;
+    /** The numeric fields already logged as invalid (bits of {@link ClientRecord#invalidFields()}): logged once each. */
+    private long reportedInvalid;
 
     public ClientState(String broker, MonitoredClient client, int eventRetention) {
         this.broker = broker;
@@ -94,6 +96,13 @@ public final class ClientState {
         connected = false;
         subscriptions = 0;
         inflight = 0;
+    }
+
+    /** Of these invalid fields, the ones not reported before (and now marked reported). */
+    synchronized long firstTimeInvalid(long invalidFields) {
+        long fresh = invalidFields & ~reportedInvalid;
+        reportedInvalid |= invalidFields;
+        return fresh;
     }
 
     /** Whether a successful poll has told anything about this client since it was configured in this process. */

@@ -150,6 +150,7 @@ public final class ClientTracker {
             ClientRecord record = records.get(client.client().clientId());
             if (record != null) {
                 client.observe(record, now);
+                reportInvalid(broker, client, record);
             } else {
                 client.absent(now);
             }
@@ -160,6 +161,20 @@ public final class ClientTracker {
             LOG.info("broker {}: EMQX answers again; polling resumed", broker.alias());
         }
         return broker;
+    }
+
+    private static void reportInvalid(BrokerState broker, ClientState client, ClientRecord record) {
+        if (record.invalidFields() == 0) {
+            return;
+        }
+        broker.health().countInvalidValues(Long.bitCount(record.invalidFields()));
+        long fresh = client.firstTimeInvalid(record.invalidFields());
+        if (fresh != 0) {
+            LOG.info("broker {}: client {} ({}): EMQX sent {} that is not a count from 0 to 2^53; ignored, the series keeps "
+                            + "its last value (counted in emqx_client_monitor_invalid_values_total, logged once per field)",
+                    broker.alias(), client.client().alias(), client.client().clientId(),
+                    new ClientRecord(null, null, false, null, null, null, 0, 0, 0, record.counters(), fresh).invalidFieldNames());
+        }
     }
 
     private void learnFrom(BrokerState broker, BrokerPoll poll) {
