@@ -97,8 +97,14 @@ public final class StateFile {
         for (Map.Entry<String, Map<String, StoredClient>> broker : stored.entrySet()) {
             BrokerState state = tracker.broker(broker.getKey());
             for (StoredClient client : broker.getValue().values()) {
-                state.client(client.clientId()).restore(client);
-                restored++;
+                ClientState target = state.client(client.clientId());
+                if (target == null) {
+                    target = state.retiredClient(client.clientId());
+                }
+                if (target != null) {
+                    target.restore(client);
+                    restored++;
+                }
             }
         }
         if (values.dropped > 0) {
@@ -183,16 +189,37 @@ public final class StateFile {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String clientId = p.currentName();
                 p.nextToken();
-                if (broker == null || broker.client(clientId) == null) {
+                if (broker == null) {
                     p.skipChildren();
                     dropped[0]++;
                     continue;
                 }
                 JsonNode node = p.readValueAsTree();
+                if (broker.client(clientId) == null && !keptAfterRemoval(tracker, broker, clientId, node)) {
+                    dropped[0]++;
+                    continue;
+                }
                 stored.computeIfAbsent(alias, a -> new HashMap<>())
                         .put(clientId, decode(clientId, node, counterOrdinals, sameBuckets, values));
             }
         }
+    }
+
+    /**
+     * A client in the file that is not configured: kept (with its removal time) while within the retention of removed
+     * clients; a file without {@code removed_at} for it (written before it was removed) counts its removal from now.
+     */
+    private static boolean keptAfterRemoval(ClientTracker tracker, BrokerState broker, String clientId, JsonNode node) {
+        Instant now = tracker.clock().instant();
+        Instant removedAt = time(node, "removed_at");
+        if (removedAt == null || removedAt.isAfter(now)) {
+            removedAt = now;
+        }
+        if (removedAt.isBefore(now.minus(tracker.removedClientRetention())) || tracker.removedClientRetention().isZero()) {
+            return false;
+        }
+        String alias = node.path("alias").isTextual() ? node.path("alias").asText() : clientId;
+        return broker.retire(new io.emqxclientmonitor.config.MonitoredClient(alias, clientId), removedAt) != null;
     }
 
     /**
@@ -242,7 +269,11 @@ public final class StateFile {
             g.writeObjectFieldStart(broker.alias());
             for (ClientState client : broker.clients()) {
                 g.writeFieldName(client.client().clientId());
-                encode(g, client.client().alias(), client.store());
+                encode(g, client.client().alias(), client.store(), null);
+            }
+            for (BrokerState.Retired retired : broker.retired()) {
+                g.writeFieldName(retired.state().client().clientId());
+                encode(g, retired.state().client().alias(), retired.state().store(), retired.removedAt());
             }
             g.writeEndObject();
         }
@@ -250,9 +281,10 @@ public final class StateFile {
         g.writeEndObject();
     }
 
-    private static void encode(JsonGenerator g, String alias, StoredClient c) throws IOException {
+    private static void encode(JsonGenerator g, String alias, StoredClient c, Instant removedAt) throws IOException {
         g.writeStartObject();
         g.writeStringField("alias", alias);
+        time(g, "removed_at", removedAt);
         g.writeBooleanField("seen", c.seen());
         g.writeBooleanField("connected", c.connected());
         time(g, "created_at", c.createdAt());
