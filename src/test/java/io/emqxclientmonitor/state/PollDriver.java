@@ -55,14 +55,16 @@ final class PollDriver {
         return clock;
     }
 
-    /** One successful poll whose answer lists these rows, in this order, on as many pages as given. */
+    /** One successful poll whose answer lists these rows (of the monitored clients), in this order, on as many pages as given. */
     void poll(List<List<Object>> pages) {
         clock.advance(Duration.ofSeconds(15));
         BrokerPoll poll = tracker.startPoll(BROKER, false);
         for (int i = 0; i < pages.size() && poll.hasNextRequest(); i++) {
             poll.nextQuery();
             Map<String, Object> envelope = new LinkedHashMap<>();
-            envelope.put("data", new ArrayList<>(pages.get(i)));
+            // EMQX 5.6+ answers the clientid filter: only the asked-for clients' rows
+            envelope.put("data", new ArrayList<>(pages.get(i).stream()
+                    .filter(row -> row instanceof Map<?, ?> m && m.get("clientid") instanceof String id && poll.covers(id)).toList()));
             envelope.put("meta", Map.of("hasnext", i < pages.size() - 1));
             for (Object row : poll.acceptPage(envelope)) {
                 if (poll.isMonitored(row)) {
