@@ -59,7 +59,7 @@ public final class BrokerState {
                     ? existing : new ClientState(newConfig.alias(), client, eventRetention));
         }
         for (ClientState before : clients.values()) {
-            if (!next.containsKey(before.client().clientId()) || next.get(before.client().clientId()) != before) {
+            if (!retention.isZero() && next.get(before.client().clientId()) != before) {
                 retired.put(before.client().clientId(), new Retired(before, now));
             }
         }
