@@ -16,6 +16,7 @@ import io.emqxclientmonitor.metrics.ScrapeResponder;
 import io.emqxclientmonitor.state.BrokerState;
 import io.emqxclientmonitor.state.ClientTracker;
 import io.emqxclientmonitor.state.ClientsFileWatcher;
+import io.emqxclientmonitor.state.RemovedClientRetention;
 import io.emqxclientmonitor.state.StateFile;
 import io.emqxclientmonitor.state.StateFileWriter;
 import io.emqxclientmonitor.web.ApiJson;
@@ -70,6 +71,8 @@ public class MonitorBeans implements CamelConfiguration {
         Clock clock = registry.lookupByNameAndType(CLOCK, Clock.class);
         int maxRequestLine = loader.maxRequestLine();
         ClientTracker tracker = new ClientTracker(config, clock == null ? Clock.systemUTC() : clock, maxRequestLine);
+        tracker.removedClientRetention(RemovedClientRetention.parse(
+                properties.resolveProperty(RemovedClientRetention.SETTING).orElse(null)));
 
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         meters.config().meterFilter(MeterFilter.ignoreTags("camelContext"));

@@ -210,17 +210,14 @@ public final class BrokerPoll {
         return row instanceof Map<?, ?> map && map.get("clientid") instanceof String id && (everyClient || monitored.contains(id));
     }
 
-    /** Keeps a monitored row; of takeover duplicates, the connected row, then the newest connection, wins. */
+    /** Keeps a monitored row; several rows of one client are combined by {@link ClientRecord#ofOneClient}. */
     public void observe(Object row) {
         ClientRecord record = ClientRecordParser.parse(row);
         if (record == null || !(everyClient || monitored.contains(record.clientId()))) {
             skippedRows++;
             return;
         }
-        ClientRecord earlier = records.get(record.clientId());
-        if (earlier == null || record.preferredOver(earlier)) {
-            records.put(record.clientId(), record);
-        }
+        records.merge(record.clientId(), record, ClientRecord::ofOneClient);
     }
 
     /** EMQX answered 414: the request line is too long for it (or for a proxy in front). */

@@ -1,5 +1,7 @@
 package io.emqxclientmonitor.emqx;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -21,7 +23,16 @@ public final class ClientRecordParser {
     private ClientRecordParser() {
     }
 
+    /** The record of one row, or null for a row that is not a client's; never throws (bad data costs its row). */
     public static ClientRecord parse(Object row) {
+        try {
+            return read(row);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static ClientRecord read(Object row) {
         if (!(row instanceof Map<?, ?> map)) {
             return null;
         }
@@ -30,9 +41,9 @@ public final class ClientRecordParser {
             return null;
         }
         long[] counters = new long[EmqxCounter.count()];
-        Arrays.fill(counters, ClientRecord.UNKNOWN);
+        long[] invalid = {0};
         for (EmqxCounter counter : EmqxCounter.all()) {
-            counters[counter.ordinal()] = number(map.get(counter.jsonKey()));
+            counters[counter.ordinal()] = number(map.get(counter.jsonKey()), counter.ordinal(), invalid);
         }
         Object username = map.get("username");
         return new ClientRecord(clientId,
@@ -41,10 +52,19 @@ public final class ClientRecordParser {
                 timestamp(map.get("created_at")),
                 timestamp(map.get("connected_at")),
                 timestamp(map.get("disconnected_at")),
-                number(map.get("keepalive")),
-                number(map.get("subscriptions_cnt")),
-                number(map.get("inflight_cnt")),
-                counters);
+                number(map.get("keepalive"), ClientRecord.KEEPALIVE_BIT, invalid),
+                number(map.get("subscriptions_cnt"), ClientRecord.SUBSCRIPTIONS_BIT, invalid),
+                number(map.get("inflight_cnt"), ClientRecord.INFLIGHT_BIT, invalid),
+                counters, invalid[0]);
+    }
+
+    private static long number(Object value, int bit, long[] invalid) {
+        long n = number(value);
+        if (n == INVALID) {
+            invalid[0] |= 1L << bit;
+            return ClientRecord.UNKNOWN;
+        }
+        return n;
     }
 
     private static Set<String> fields() {
@@ -56,25 +76,51 @@ public final class ClientRecordParser {
         return Set.copyOf(fields);
     }
 
-    /** A non-negative whole number, or {@link ClientRecord#UNKNOWN} for anything else ("infinity", null, -3, "x"). */
+    private static final long INVALID = -2;
+    private static final BigDecimal MAX = BigDecimal.valueOf(ClientRecord.MAX_VALUE);
+    /** Longer than any number up to 2^53 can reasonably be written: not parsed (a megabyte of digits costs time). */
+    private static final int LONGEST_NUMBER_TEXT = 40;
+
+    /**
+     * A whole number from 0 to {@link ClientRecord#MAX_VALUE} (a fraction is cut off), the same whether EMQX sends it
+     * as a JSON number or as a string; {@link ClientRecord#UNKNOWN} for null (EMQX omits the value), and -2 (invalid)
+     * for anything else: negative, larger than 2^53, not finite, not a number ("infinity", "x", true, a list).
+     */
     static long number(Object value) {
-        long n;
-        if (value instanceof Number number) {
-            double d = number.doubleValue();
-            if (!Double.isFinite(d) || d < 0 || d >= Long.MAX_VALUE) {
-                return ClientRecord.UNKNOWN;
-            }
-            n = number.longValue();
-        } else if (value instanceof String text) {
-            try {
-                n = Long.parseLong(text.trim());
-            } catch (NumberFormatException e) {
-                return ClientRecord.UNKNOWN;
-            }
-        } else {
+        if (value == null) {
             return ClientRecord.UNKNOWN;
         }
-        return n < 0 ? ClientRecord.UNKNOWN : n;
+        BigDecimal decimal;
+        if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+            long n = ((Number) value).longValue();
+            return n < 0 || n > ClientRecord.MAX_VALUE ? INVALID : n;
+        } else if (value instanceof Double || value instanceof Float) {
+            double d = ((Number) value).doubleValue();
+            if (!Double.isFinite(d)) {
+                return INVALID;
+            }
+            decimal = new BigDecimal(d);
+        } else if (value instanceof BigInteger big) {
+            decimal = new BigDecimal(big);
+        } else if (value instanceof BigDecimal big) {
+            decimal = big;
+        } else if (value instanceof String text) {
+            String trimmed = text.trim();
+            if (trimmed.isEmpty() || trimmed.length() > LONGEST_NUMBER_TEXT) {
+                return INVALID;
+            }
+            try {
+                decimal = new BigDecimal(trimmed);
+            } catch (NumberFormatException e) {
+                return INVALID;
+            }
+        } else {
+            return INVALID;
+        }
+        if (decimal.signum() < 0 || decimal.compareTo(MAX) > 0) {
+            return INVALID;
+        }
+        return decimal.compareTo(BigDecimal.ONE) < 0 ? 0 : decimal.longValue();
     }
 
     /**

@@ -37,6 +37,10 @@ public final class BrokerMeters {
                     .description("Failed polls of the broker, by reason")
                     .tags("broker", alias, "reason", reason.label()).register(registry);
         }
+        FunctionCounter.builder("emqx.client.monitor.invalid.values", health, BrokerHealth::invalidValues)
+                .description("Values in EMQX's rows of monitored clients that were not counts from 0 to 2^53 (negative, too "
+                        + "large, not numbers) and were ignored: the series keeps its last value")
+                .tag("broker", alias).register(registry);
         Counter.builder(API_REQUESTS).description(API_REQUESTS_HELP).tag("broker", alias).register(registry);
     }
 

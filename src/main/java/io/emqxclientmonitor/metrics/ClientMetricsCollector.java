@@ -42,6 +42,8 @@ public final class ClientMetricsCollector implements MultiCollector {
     private final ClientTracker tracker;
     private final MetricFlags flags;
     private volatile Ordered ordered;
+    private final java.util.Set<String> failedClients = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClientMetricsCollector.class);
 
     public ClientMetricsCollector(ClientTracker tracker, MetricFlags flags) {
         this.tracker = tracker;
@@ -60,7 +62,16 @@ public final class ClientMetricsCollector implements MultiCollector {
             if (!client.polled()) {
                 continue; // configured since the last poll: its series appear with its first poll
             }
-            add(f, client, order.labels().get(i));
+            int[] mark = f.mark();
+            try {
+                add(f, client, order.labels().get(i));
+            } catch (RuntimeException e) {
+                f.rollback(mark); // this client's series are left out; every other client's are exported
+                if (failedClients.add(client.broker() + "/" + client.clientId())) {
+                    LOG.warn("broker {}: the series of client {} cannot be exported ({}); they are left out of /metrics",
+                            client.broker(), client.alias(), e.toString());
+                }
+            }
         }
         return f.snapshots();
     }
@@ -233,6 +244,30 @@ public final class ClientMetricsCollector implements MultiCollector {
         final List<GaugeDataPointSnapshot> lastDisconnect = new ArrayList<>();
         final List<HistogramDataPointSnapshot> sessionDurations = new ArrayList<>();
         final List<HistogramDataPointSnapshot> offlineDurations = new ArrayList<>();
+
+        private List<List<?>> all() {
+            return List.of(connected, subscriptions, inflights, createdAt, connectedAt, processed, processedByQos, dropped,
+                    droppedByReason, bytes, packets, connects, disconnects, lastSeen, lastDisconnect, sessionDurations,
+                    offlineDurations);
+        }
+
+        /** The size of every list, to {@link #rollback} a client whose data points could not all be made. */
+        int[] mark() {
+            List<List<?>> lists = all();
+            int[] sizes = new int[lists.size()];
+            for (int i = 0; i < sizes.length; i++) {
+                sizes[i] = lists.get(i).size();
+            }
+            return sizes;
+        }
+
+        void rollback(int[] mark) {
+            List<List<?>> lists = all();
+            for (int i = 0; i < mark.length; i++) {
+                List<?> list = lists.get(i);
+                list.subList(mark[i], list.size()).clear();
+            }
+        }
 
         MetricSnapshots snapshots() {
             MetricSnapshots.Builder all = MetricSnapshots.builder();

@@ -152,7 +152,7 @@ final class ClientsHandler implements HttpHandler {
     }
 
     private byte[] listing(ClientsQuery query) {
-        List<ClientRow> matching = fleet.snapshot(query.clientIds());
+        List<ClientRow> matching = fleet.hostileRows().apply(fleet.snapshot(query.clientIds()));
         return listingJson.render(ClientPage.of(matching, query.page(), query.limit()));
     }
 

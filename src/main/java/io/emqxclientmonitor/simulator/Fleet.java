@@ -24,6 +24,13 @@ public final class Fleet {
     private final Clock clock;
     private final TreeMap<String, SimulatedClient> clients = new TreeMap<>(ClientIdOrder.UTF8_BYTES);
 
+    private final HostileRows hostileRows = new HostileRows();
+
+    /** Row-level misbehaviour of the listing (duplicates, extreme counters); off until armed. */
+    public HostileRows hostileRows() {
+        return hostileRows;
+    }
+
     public Fleet(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
     }

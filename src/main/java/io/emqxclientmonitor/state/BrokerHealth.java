@@ -14,6 +14,7 @@ public final class BrokerHealth {
     private volatile double lastPollSeconds;
     private volatile int lastPollRequests;
     private volatile PollFailure lastFailure;
+    private final java.util.concurrent.atomic.AtomicLong invalidValues = new java.util.concurrent.atomic.AtomicLong();
 
     void succeeded(Instant at, double seconds, int requests) {
         everSucceeded = true;
@@ -61,5 +62,14 @@ public final class BrokerHealth {
 
     public long errors(PollFailure.Reason reason) {
         return errors.get(reason.ordinal());
+    }
+
+    void countInvalidValues(int count) {
+        invalidValues.addAndGet(count);
+    }
+
+    /** Values in the rows of monitored clients that were not counts from 0 to 2^53, and were ignored. */
+    public long invalidValues() {
+        return invalidValues.get();
     }
 }

@@ -4,6 +4,8 @@ import io.emqxclientmonitor.config.BrokerConfig;
 import io.emqxclientmonitor.config.MonitoredClient;
 import io.emqxclientmonitor.emqx.PollPlan;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,22 +30,66 @@ public final class BrokerState {
     private volatile int maxRequestLine;
     private volatile int fullListLimit = FULL_LIST_START_LIMIT;
 
+    /** Clients removed from the configuration, kept with their history for a while in case they come back. */
+    private final Map<String, Retired> retired = new LinkedHashMap<>();
+
+    record Retired(ClientState state, Instant removedAt) {
+    }
+
     BrokerState(BrokerConfig config, int eventRetention, int maxRequestLine) {
         this.eventRetention = eventRetention;
         this.maxRequestLine = maxRequestLine;
-        reconfigure(config);
+        reconfigure(config, Instant.EPOCH, Duration.ZERO);
     }
 
-    /** Keeps the state of clients still configured, adds new ones, forgets removed ones. */
-    void reconfigure(BrokerConfig newConfig) {
+    /**
+     * Keeps the state of clients still configured, adds new ones; removed ones lose their series at once but keep
+     * their history for {@code retention}, so a client that comes back within it (a clients file restored after a
+     * bad edit) continues where it was: same counters, no reset, no extra connect.
+     */
+    synchronized void reconfigure(BrokerConfig newConfig, Instant now, Duration retention) {
         Map<String, ClientState> next = new LinkedHashMap<>();
         for (MonitoredClient client : newConfig.clients()) {
             ClientState existing = clients.get(client.clientId());
+            if (existing == null) {
+                Retired back = retired.remove(client.clientId());
+                existing = back == null ? null : back.state();
+            }
             next.put(client.clientId(), existing != null && existing.client().equals(client)
                     ? existing : new ClientState(newConfig.alias(), client, eventRetention));
         }
+        for (ClientState before : clients.values()) {
+            if (!retention.isZero() && next.get(before.client().clientId()) != before) {
+                retired.put(before.client().clientId(), new Retired(before, now));
+            }
+        }
         config = newConfig;
         clients = next;
+        forgetRetiredBefore(now.minus(retention));
+    }
+
+    synchronized void forgetRetiredBefore(Instant cutoff) {
+        retired.values().removeIf(r -> r.removedAt().isBefore(cutoff));
+    }
+
+    /** Removed clients still kept (for the state file), with when they were removed. */
+    synchronized java.util.List<Retired> retired() {
+        return java.util.List.copyOf(retired.values());
+    }
+
+    synchronized ClientState retiredClient(String clientId) {
+        Retired r = retired.get(clientId);
+        return r == null ? null : r.state();
+    }
+
+    /** Keeps the history of a client that is not configured (read from the state file), removed at {@code removedAt}. */
+    synchronized ClientState retire(MonitoredClient client, Instant removedAt) {
+        if (clients.containsKey(client.clientId())) {
+            return null;
+        }
+        ClientState state = new ClientState(config.alias(), client, eventRetention);
+        retired.put(client.clientId(), new Retired(state, removedAt));
+        return state;
     }
 
     synchronized PollPlan plan() {

@@ -43,6 +43,8 @@ public final class ClientState {
     private DurationHistogram offlineDurations;
     /** A successful poll of this client's broker has been applied to it since it was configured in this process. */
     private boolean polled;
+    /** The numeric fields already logged as invalid (bits of {@link ClientRecord#invalidFields()}): logged once each. */
+    private long reportedInvalid;
 
     public ClientState(String broker, MonitoredClient client, int eventRetention) {
         this.broker = broker;
@@ -62,7 +64,8 @@ public final class ClientState {
     public synchronized void observe(ClientRecord record, Instant pollTime) {
         Instant reportedStart = record.connectedAt();
         boolean newerConnection = reportedStart != null && (connectedAt == null || reportedStart.isAfter(connectedAt));
-        foldCounters(record, seen && newerConnection);
+        boolean sameKnownSession = seen && reportedStart != null && reportedStart.equals(connectedAt);
+        foldCounters(record, seen && newerConnection, sameKnownSession);
         if (seen) {
             trackSessions(record, pollTime, newerConnection);
         } else {
@@ -95,24 +98,46 @@ public final class ClientState {
         inflight = 0;
     }
 
+    /** Of these invalid fields, the ones not reported before (and now marked reported). */
+    synchronized long firstTimeInvalid(long invalidFields) {
+        long fresh = invalidFields & ~reportedInvalid;
+        reportedInvalid |= invalidFields;
+        return fresh;
+    }
+
     /** Whether a successful poll has told anything about this client since it was configured in this process. */
     public synchronized boolean polled() {
         return polled;
     }
 
-    private void foldCounters(ClientRecord record, boolean sessionChanged) {
+    /**
+     * EMQX's counters restart with each connection: a new {@code connected_at} folds the previous session's into the
+     * base. Within one known session (the same {@code connected_at}) a smaller value is a stale row (of a takeover, a
+     * duplicate), never a restart; without {@code connected_at} a smaller value is the only sign of a reconnect.
+     * Sums saturate at {@link ClientRecord#MAX_VALUE}, so a total never overflows into a negative.
+     */
+    private void foldCounters(ClientRecord record, boolean sessionChanged, boolean sameKnownSession) {
         for (int i = 0; i < base.length; i++) {
             long value = record.counters()[i];
             if (sessionChanged) {
-                base[i] += last[i];
+                base[i] = saturatedSum(base[i], last[i]);
                 last[i] = Math.max(0, value);
             } else if (value != ClientRecord.UNKNOWN) {
+                if (sameKnownSession) {
+                    last[i] = Math.max(last[i], value);
+                    continue;
+                }
                 if (value < last[i]) {
-                    base[i] += last[i];
+                    base[i] = saturatedSum(base[i], last[i]);
                 }
                 last[i] = value;
             }
         }
+    }
+
+    static long saturatedSum(long a, long b) {
+        long sum = a + b;
+        return sum < 0 || sum > ClientRecord.MAX_VALUE ? ClientRecord.MAX_VALUE : sum;
     }
 
     /** First sight: a connected client starts its first session; an offline one only tells when it left. */
@@ -204,7 +229,7 @@ public final class ClientState {
     private ClientView view(boolean withEvents) {
         long[] totals = new long[base.length];
         for (int i = 0; i < totals.length; i++) {
-            totals[i] = base[i] + last[i];
+            totals[i] = saturatedSum(base[i], last[i]);
         }
         return new ClientView(broker, client.alias(), client.clientId(), seen, present, connected,
                 createdAt, connectedAt, disconnectedAt, keepalive, subscriptions, inflight, totals,

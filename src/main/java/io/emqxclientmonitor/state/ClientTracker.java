@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -33,6 +34,9 @@ public final class ClientTracker {
     private final List<Consumer<BrokerState>> pollListeners = new CopyOnWriteArrayList<>();
     private final List<Runnable> afterEveryPoll = new CopyOnWriteArrayList<>();
     private volatile Map<String, BrokerState> brokers = Map.of();
+    /** How long removed clients keep their history in memory and in the state file (monitor.removed-client-retention). */
+    private volatile Duration removedClientRetention = DEFAULT_REMOVED_CLIENT_RETENTION;
+    public static final Duration DEFAULT_REMOVED_CLIENT_RETENTION = Duration.ofHours(24);
     /** Counts every change of what /metrics shows (polls applied, configuration changes): see {@link #changes()}. */
     private final AtomicLong changes = new AtomicLong();
 
@@ -53,7 +57,7 @@ public final class ClientTracker {
         for (BrokerConfig broker : config.brokers()) {
             BrokerState existing = brokers.get(broker.alias());
             if (existing != null) {
-                existing.reconfigure(broker);
+                existing.reconfigure(broker, clock.instant(), removedClientRetention);
                 next.put(broker.alias(), existing);
             } else {
                 next.put(broker.alias(), new BrokerState(broker, eventRetention, maxRequestLine));
@@ -66,9 +70,17 @@ public final class ClientTracker {
     public synchronized void reconfigureBroker(BrokerConfig broker) {
         BrokerState state = brokers.get(broker.alias());
         if (state != null) {
-            state.reconfigure(broker);
+            state.reconfigure(broker, clock.instant(), removedClientRetention);
         }
         changes.incrementAndGet();
+    }
+
+    public void removedClientRetention(Duration retention) {
+        removedClientRetention = retention;
+    }
+
+    public Duration removedClientRetention() {
+        return removedClientRetention;
     }
 
     public List<String> brokerAliases() {
@@ -142,6 +154,7 @@ public final class ClientTracker {
             return null;
         }
         Instant now = clock.instant();
+        broker.forgetRetiredBefore(now.minus(removedClientRetention));
         Map<String, ClientRecord> records = poll.records();
         for (ClientState client : broker.clients()) {
             if (!poll.covers(client.client().clientId())) {
@@ -150,6 +163,7 @@ public final class ClientTracker {
             ClientRecord record = records.get(client.client().clientId());
             if (record != null) {
                 client.observe(record, now);
+                reportInvalid(broker, client, record);
             } else {
                 client.absent(now);
             }
@@ -160,6 +174,20 @@ public final class ClientTracker {
             LOG.info("broker {}: EMQX answers again; polling resumed", broker.alias());
         }
         return broker;
+    }
+
+    private static void reportInvalid(BrokerState broker, ClientState client, ClientRecord record) {
+        if (record.invalidFields() == 0) {
+            return;
+        }
+        broker.health().countInvalidValues(Long.bitCount(record.invalidFields()));
+        long fresh = client.firstTimeInvalid(record.invalidFields());
+        if (fresh != 0) {
+            LOG.info("broker {}: client {} ({}): EMQX sent {} that is not a count from 0 to 2^53; ignored, the series keeps "
+                            + "its last value (counted in emqx_client_monitor_invalid_values_total, logged once per field)",
+                    broker.alias(), client.client().alias(), client.client().clientId(),
+                    new ClientRecord(null, null, false, null, null, null, 0, 0, 0, record.counters(), fresh).invalidFieldNames());
+        }
     }
 
     private void learnFrom(BrokerState broker, BrokerPoll poll) {

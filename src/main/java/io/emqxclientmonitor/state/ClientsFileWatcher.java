@@ -117,6 +117,11 @@ public final class ClientsFileWatcher implements Service {
         long added = clients.stream().filter(c -> !before.contains(c)).count();
         long removed = before.size() - (clients.size() - added);
         tracker.reconfigureBroker(config.withClients(clients));
+        if (removed > 2 && removed * 2 > before.size()) {
+            LOG.warn("broker {}: clients file {} changed: {} of {} monitored client(s) removed at once; if that was not "
+                            + "meant (a half-written or emptied file), restore it within {}: their history is kept that long",
+                    broker.alias(), config.clientsFile(), removed, before.size(), tracker.removedClientRetention());
+        }
         LOG.info("broker {}: clients file {} changed: now {} monitored client(s), {} added, {} removed",
                 broker.alias(), config.clientsFile(), clients.size(), added, removed);
         onChange.run();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.emqxclientmonitor.emqx.ClientRecord;
 import io.emqxclientmonitor.emqx.EmqxCounter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,14 +77,18 @@ public final class StateFile {
      * or corrupt one gets one warning and (unless {@code readOnly}) is moved aside to {@code <name>.corrupt-<time>}.
      */
     public Loaded load(ClientTracker tracker, boolean readOnly) {
+        if (!readOnly) {
+            removeLeftovers();
+        }
         if (!Files.exists(path)) {
             LOG.info("state file {}: none yet, starting with empty history", path);
             return new Loaded(0, 0, true);
         }
         Map<String, Map<String, StoredClient>> stored = new HashMap<>();
         int[] dropped = {0};
+        Values values = new Values();
         try {
-            read(tracker, stored, dropped);
+            read(tracker, stored, dropped, values);
         } catch (IOException | RuntimeException e) {
             LOG.warn("state file {} cannot be read ({}): {}; starting with empty history", path, oneLine(e), moveAside(readOnly));
             return new Loaded(0, 0, true);
@@ -92,19 +97,33 @@ public final class StateFile {
         for (Map.Entry<String, Map<String, StoredClient>> broker : stored.entrySet()) {
             BrokerState state = tracker.broker(broker.getKey());
             for (StoredClient client : broker.getValue().values()) {
-                state.client(client.clientId()).restore(client);
-                restored++;
+                ClientState target = state.client(client.clientId());
+                if (target == null) {
+                    target = state.retiredClient(client.clientId());
+                }
+                if (target != null) {
+                    target.restore(client);
+                    restored++;
+                }
             }
+        }
+        if (values.dropped > 0) {
+            LOG.warn("state file {}: {} value(s) were not counts from 0 to 2^53 (negative, too large or not numbers) and "
+                    + "read as 0; the rest of the history is restored", path, values.dropped);
         }
         LOG.info("state file {}: history of {} client(s) restored{}", path, restored,
                 dropped[0] == 0 ? "" : ", " + dropped[0] + " no longer configured dropped");
         return new Loaded(restored, dropped[0], false);
     }
 
-    private void read(ClientTracker tracker, Map<String, Map<String, StoredClient>> stored, int[] dropped) throws IOException {
+    private void read(ClientTracker tracker, Map<String, Map<String, StoredClient>> stored, int[] dropped, Values values)
+            throws IOException {
         List<String> counterKeys = Arrays.stream(EmqxCounter.all()).map(EmqxCounter::jsonKey).toList();
         boolean sameBuckets = true;
         boolean formatSeen = false;
+        boolean countersSeen = false;
+        boolean bucketsSeen = false;
+        JsonNode brokersEarly = null;
         try (InputStream in = Files.newInputStream(path); JsonParser p = JSON.createParser(in)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException("not a JSON object");
@@ -114,20 +133,31 @@ public final class StateFile {
                 p.nextToken();
                 switch (field) {
                     case "format" -> {
-                        if (!p.currentToken().isNumeric() || p.getIntValue() != FORMAT) {
-                            throw new IOException("it is format " + p.getText() + ", this version reads format " + FORMAT);
+                        String format = p.currentToken().isNumeric() || p.currentToken() == JsonToken.VALUE_STRING
+                                ? p.getText().trim() : null;
+                        if (!String.valueOf(FORMAT).equals(format)) {
+                            throw new IOException("its \"format\" is " + p.getText() + ", this version reads only format "
+                                    + FORMAT + " (a newer exporter wrote it?)");
                         }
                         formatSeen = true;
                     }
-                    case "counters" -> counterKeys = MAPPER.convertValue(p.readValueAsTree(), MAPPER.getTypeFactory()
-                            .constructCollectionType(List.class, String.class));
-                    case "histogram_buckets_seconds" -> sameBuckets = Arrays.equals(DurationHistogram.boundsSeconds(),
-                            MAPPER.convertValue(p.readValueAsTree(), double[].class));
+                    case "counters" -> {
+                        counterKeys = MAPPER.convertValue(p.readValueAsTree(), MAPPER.getTypeFactory()
+                                .constructCollectionType(List.class, String.class));
+                        countersSeen = true;
+                    }
+                    case "histogram_buckets_seconds" -> {
+                        sameBuckets = Arrays.equals(DurationHistogram.boundsSeconds(),
+                                MAPPER.convertValue(p.readValueAsTree(), double[].class));
+                        bucketsSeen = true;
+                    }
                     case "brokers" -> {
-                        if (!formatSeen) {
-                            throw new IOException("no 'format' before 'brokers'");
+                        if (formatSeen && countersSeen && bucketsSeen) {
+                            readBrokers(p, tracker, stored, dropped, counterKeys, sameBuckets, values);
+                        } else {
+                            // keys in another order (jq -S sorts them): what the brokers mean comes later
+                            brokersEarly = p.readValueAsTree();
                         }
-                        readBrokers(p, tracker, stored, dropped, counterKeys, sameBuckets);
                     }
                     default -> p.skipChildren();
                 }
@@ -139,10 +169,17 @@ public final class StateFile {
         if (!formatSeen) {
             throw new IOException("no 'format' field");
         }
+        if (brokersEarly != null) {
+            try (JsonParser p = brokersEarly.traverse(MAPPER)) {
+                p.nextToken();
+                readBrokers(p, tracker, stored, dropped, counterKeys, sameBuckets, values);
+            }
+        }
     }
 
     private static void readBrokers(JsonParser p, ClientTracker tracker, Map<String, Map<String, StoredClient>> stored,
-                                    int[] dropped, List<String> counterKeys, boolean sameBuckets) throws IOException {
+                                    int[] dropped, List<String> counterKeys, boolean sameBuckets, Values values)
+            throws IOException {
         expect(p.currentToken(), JsonToken.START_OBJECT);
         int[] counterOrdinals = ordinals(counterKeys);
         while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -152,16 +189,37 @@ public final class StateFile {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String clientId = p.currentName();
                 p.nextToken();
-                if (broker == null || broker.client(clientId) == null) {
+                if (broker == null) {
                     p.skipChildren();
                     dropped[0]++;
                     continue;
                 }
                 JsonNode node = p.readValueAsTree();
+                if (broker.client(clientId) == null && !keptAfterRemoval(tracker, broker, clientId, node)) {
+                    dropped[0]++;
+                    continue;
+                }
                 stored.computeIfAbsent(alias, a -> new HashMap<>())
-                        .put(clientId, decode(clientId, node, counterOrdinals, sameBuckets));
+                        .put(clientId, decode(clientId, node, counterOrdinals, sameBuckets, values));
             }
         }
+    }
+
+    /**
+     * A client in the file that is not configured: kept (with its removal time) while within the retention of removed
+     * clients; a file without {@code removed_at} for it (written before it was removed) counts its removal from now.
+     */
+    private static boolean keptAfterRemoval(ClientTracker tracker, BrokerState broker, String clientId, JsonNode node) {
+        Instant now = tracker.clock().instant();
+        Instant removedAt = time(node, "removed_at");
+        if (removedAt == null || removedAt.isAfter(now)) {
+            removedAt = now;
+        }
+        if (removedAt.isBefore(now.minus(tracker.removedClientRetention())) || tracker.removedClientRetention().isZero()) {
+            return false;
+        }
+        String alias = node.path("alias").isTextual() ? node.path("alias").asText() : clientId;
+        return broker.retire(new io.emqxclientmonitor.config.MonitoredClient(alias, clientId), removedAt) != null;
     }
 
     /**
@@ -211,7 +269,11 @@ public final class StateFile {
             g.writeObjectFieldStart(broker.alias());
             for (ClientState client : broker.clients()) {
                 g.writeFieldName(client.client().clientId());
-                encode(g, client.client().alias(), client.store());
+                encode(g, client.client().alias(), client.store(), null);
+            }
+            for (BrokerState.Retired retired : broker.retired()) {
+                g.writeFieldName(retired.state().client().clientId());
+                encode(g, retired.state().client().alias(), retired.state().store(), retired.removedAt());
             }
             g.writeEndObject();
         }
@@ -219,9 +281,10 @@ public final class StateFile {
         g.writeEndObject();
     }
 
-    private static void encode(JsonGenerator g, String alias, StoredClient c) throws IOException {
+    private static void encode(JsonGenerator g, String alias, StoredClient c, Instant removedAt) throws IOException {
         g.writeStartObject();
         g.writeStringField("alias", alias);
+        time(g, "removed_at", removedAt);
         g.writeBooleanField("seen", c.seen());
         g.writeBooleanField("connected", c.connected());
         time(g, "created_at", c.createdAt());
@@ -266,39 +329,72 @@ public final class StateFile {
         g.writeEndObject();
     }
 
-    private static StoredClient decode(String clientId, JsonNode n, int[] counterOrdinals, boolean sameBuckets) {
+    /** Counts the values of a file that could not be used (negative, beyond 2^53, not whole numbers): read as 0. */
+    private static final class Values {
+        int dropped;
+
+        /** A count from 0 to 2^53, or {@code missing} when absent; anything else counts as dropped and reads as 0. */
+        long count(JsonNode value, long missing) {
+            if (value == null || value.isMissingNode() || value.isNull()) {
+                return missing;
+            }
+            if (value.isIntegralNumber() && value.canConvertToLong() && value.asLong() >= 0
+                    && value.asLong() <= ClientRecord.MAX_VALUE) {
+                return value.asLong();
+            }
+            dropped++;
+            return 0;
+        }
+
+        double seconds(JsonNode value) {
+            if (value == null || value.isMissingNode()) {
+                return 0;
+            }
+            double d = value.asDouble(-1);
+            if (value.isNumber() && Double.isFinite(d) && d >= 0) {
+                return d;
+            }
+            dropped++;
+            return 0;
+        }
+    }
+
+    private static StoredClient decode(String clientId, JsonNode n, int[] counterOrdinals, boolean sameBuckets, Values v) {
         JsonNode sessions = n.path("sessions");
         List<EventRing.Event> events = new ArrayList<>();
         for (JsonNode e : n.path("events")) {
             String kind = e.path(0).asText();
-            if (e.path(1).canConvertToLong() && (kind.equals("connect") || kind.equals("disconnect"))) {
+            Instant at = time(e.path(1));
+            if (at != null && (kind.equals("connect") || kind.equals("disconnect"))) {
                 events.add(new EventRing.Event(kind.equals("connect") ? EventRing.Kind.CONNECT : EventRing.Kind.DISCONNECT,
-                        Instant.ofEpochMilli(e.path(1).asLong()), "estimated".equals(e.path(2).asText())));
+                        at, "estimated".equals(e.path(2).asText())));
             }
         }
         JsonNode gap = n.get("last_reconnect_gap_ms");
+        long completed = v.count(sessions.get("completed"), 0);
         return new StoredClient(clientId, n.path("seen").asBoolean(false), n.path("connected").asBoolean(false),
                 time(n, "created_at"), time(n, "connected_at"), time(n, "disconnected_at"),
-                n.path("keepalive").asLong(0), n.path("subscriptions").asLong(0), n.path("inflight").asLong(0),
-                counters(n.get("base"), counterOrdinals), counters(n.get("last"), counterOrdinals),
-                n.path("connects").asLong(0), n.path("disconnects").asLong(0),
+                v.count(n.get("keepalive"), 0), v.count(n.get("subscriptions"), 0), v.count(n.get("inflight"), 0),
+                counters(n.get("base"), counterOrdinals, v), counters(n.get("last"), counterOrdinals, v),
+                v.count(n.get("connects"), 0), v.count(n.get("disconnects"), 0),
                 time(n, "last_seen"), time(n, "last_disconnect"), time(n, "offline_since"),
-                gap != null && gap.canConvertToLong() ? gap.asLong() : null,
-                sessions.path("completed").asLong(0), sessions.path("shortest_ms").asLong(Long.MAX_VALUE),
-                sessions.path("longest_ms").asLong(0), sessions.path("total_ms").asLong(0), events,
-                sameBuckets ? histogram(n.get("session_durations")) : null,
-                sameBuckets ? histogram(n.get("offline_durations")) : null);
+                gap != null ? (Long) v.count(gap, 0) : null,
+                completed, completed == 0 ? Long.MAX_VALUE : v.count(sessions.get("shortest_ms"), Long.MAX_VALUE),
+                completed == 0 ? 0 : v.count(sessions.get("longest_ms"), 0),
+                completed == 0 ? 0 : v.count(sessions.get("total_ms"), 0), events,
+                sameBuckets ? histogram(n.get("session_durations"), v) : null,
+                sameBuckets ? histogram(n.get("offline_durations"), v) : null);
     }
 
     /** Counter values by the file's key list ({@code ordinals}: this version's ordinal per key, -1 if unknown). */
-    private static long[] counters(JsonNode values, int[] ordinals) {
+    private static long[] counters(JsonNode values, int[] ordinals, Values v) {
         long[] counters = new long[EmqxCounter.count()];
         if (values == null || !values.isArray()) {
             return counters;
         }
         for (int i = 0; i < Math.min(ordinals.length, values.size()); i++) {
             if (ordinals[i] >= 0) {
-                counters[ordinals[i]] = Math.max(0, values.get(i).asLong(0));
+                counters[ordinals[i]] = v.count(values.get(i), 0);
             }
         }
         return counters;
@@ -312,15 +408,15 @@ public final class StateFile {
         return keys.stream().mapToInt(key -> byKey.getOrDefault(key, -1)).toArray();
     }
 
-    private static DurationHistogram.Snapshot histogram(JsonNode node) {
+    private static DurationHistogram.Snapshot histogram(JsonNode node, Values v) {
         if (node == null || !node.path("counts").isArray()) {
             return null;
         }
         long[] counts = new long[node.path("counts").size()];
         for (int i = 0; i < counts.length; i++) {
-            counts[i] = Math.max(0, node.path("counts").get(i).asLong(0));
+            counts[i] = v.count(node.path("counts").get(i), 0);
         }
-        return new DurationHistogram.Snapshot(counts, node.path("sum_seconds").asDouble(0));
+        return new DurationHistogram.Snapshot(counts, v.seconds(node.get("sum_seconds")));
     }
 
     private static void histogram(JsonGenerator g, String field, DurationHistogram.Snapshot snapshot) throws IOException {
@@ -340,8 +436,13 @@ public final class StateFile {
     }
 
     private static Instant time(JsonNode n, String field) {
-        JsonNode value = n.get(field);
-        return value != null && value.canConvertToLong() ? Instant.ofEpochMilli(value.asLong()) : null;
+        return time(n.get(field));
+    }
+
+    /** Epoch milliseconds from 1970 to the year 9999, else null. */
+    private static Instant time(JsonNode value) {
+        return value != null && value.isIntegralNumber() && value.canConvertToLong() && value.asLong() >= 0
+                && value.asLong() <= 253_402_300_799_999L ? Instant.ofEpochMilli(value.asLong()) : null;
     }
 
     private static void number(JsonGenerator g, String field, long value) throws IOException {
@@ -361,6 +462,29 @@ public final class StateFile {
     private static void expect(JsonToken actual, JsonToken expected) throws IOException {
         if (actual != expected) {
             throw new IOException("expected " + expected + " but found " + actual);
+        }
+    }
+
+    /**
+     * Removes the temporary files of writes that never finished ({@code .state.json.<random>.tmp}: the exporter was
+     * killed mid-write); only this state file's, nothing else in the directory.
+     */
+    private void removeLeftovers() {
+        Path dir = path.toAbsolutePath().getParent();
+        String prefix = "." + path.getFileName() + ".";
+        if (dir == null || !Files.isDirectory(dir)) {
+            return;
+        }
+        try (var files = Files.newDirectoryStream(dir, entry -> {
+            String name = entry.getFileName().toString();
+            return name.startsWith(prefix) && name.endsWith(".tmp") && Files.isRegularFile(entry, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        })) {
+            for (Path leftover : files) {
+                Files.deleteIfExists(leftover);
+                LOG.info("state file {}: removed {}, left by a write that did not finish", path, leftover.getFileName());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("state file {}: cannot clean up temporary files: {}", path, oneLine(e));
         }
     }
 

@@ -94,7 +94,8 @@ public final class ClientDocuments {
         boolean seen = c.seen();
         Map<String, Long> counters = new LinkedHashMap<>();
         for (EmqxCounter counter : EmqxCounter.all()) {
-            counters.put(counter.jsonKey(), seen ? c.counter(counter) : null);
+            long value = c.counter(counter);
+            counters.put(counter.jsonKey(), seen && value >= 0 ? value : null); // never a negative count
         }
         Emqx emqx = new Emqx(c.createdAt(), c.connectedAt(), c.disconnectedAt(), seen ? c.keepalive() : null,
                 seen ? c.subscriptions() : null, seen ? c.inflight() : null);

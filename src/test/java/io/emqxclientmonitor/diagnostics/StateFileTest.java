@@ -152,7 +152,7 @@ class StateFileTest {
     }
 
     @Test
-    void clientsNoLongerConfiguredAreDroppedFromTheFile() throws Exception {
+    void clientsNoLongerConfiguredAreKeptWithTheirRemovalTimeForTheGracePeriodThenDropped() throws Exception {
         start("Pump=pump-1,Valve=valve-1");
         exporter.pollNow();
         restart("Pump=pump-1", () -> clock.advance(Duration.ofSeconds(15)));
@@ -160,7 +160,13 @@ class StateFileTest {
 
         JsonNode brokers = awaitStateWrittenAt(T0.plusSeconds(15)).path("brokers").path("emqx");
         assertTrue(brokers.has("pump-1"));
-        assertFalse(brokers.has("valve-1"));
+        assertFalse(brokers.path("pump-1").has("removed_at"));
+        assertEquals(T0.plusSeconds(15).toEpochMilli(), brokers.path("valve-1").path("removed_at").asLong(),
+                "kept for monitor.removed-client-retention (24 h) from its removal");
+
+        restart("Pump=pump-1", () -> clock.advance(Duration.ofHours(25)));
+        exporter.pollNow();
+        assertFalse(awaitStateWrittenAt(T0.plusSeconds(15).plus(Duration.ofHours(25))).path("brokers").path("emqx").has("valve-1"));
     }
 
     @Test

@@ -95,6 +95,45 @@ class ClientRecordParserTest {
     }
 
     @Test
+    void aNumberAndTheSameNumberAsAStringReadAlike() {
+        Object[] values = {0L, 7L, 1008L, ClientRecord.MAX_VALUE, ClientRecord.MAX_VALUE + 1, Long.MAX_VALUE,
+                new java.math.BigInteger("9223372036854775808"), -1L, 12.0, 1e30};
+        for (Object number : values) {
+            long asNumber = ClientRecordParser.parse(Map.of("clientid", "c", "recv_msg", number)).counter(EmqxCounter.RECV_MSG);
+            long asString = ClientRecordParser.parse(Map.of("clientid", "c", "recv_msg", String.valueOf(number))).counter(EmqxCounter.RECV_MSG);
+            assertEquals(asNumber, asString, "recv_msg " + number + " and \"" + number + "\"");
+        }
+    }
+
+    @Test
+    void valuesAbove2To53AreRejectedAsInvalidAndFlagged() {
+        for (Object extreme : new Object[]{Long.MAX_VALUE, "9223372036854775807", ClientRecord.MAX_VALUE + 1, -5, "-5", 1e30, "infinity"}) {
+            ClientRecord record = ClientRecordParser.parse(Map.of("clientid", "c", "recv_msg", extreme, "send_msg", 3));
+            assertEquals(ClientRecord.UNKNOWN, record.counter(EmqxCounter.RECV_MSG), String.valueOf(extreme));
+            assertEquals(List.of("recv_msg"), record.invalidFieldNames(), String.valueOf(extreme));
+        }
+        ClientRecord largest = ClientRecordParser.parse(Map.of("clientid", "c", "recv_msg", ClientRecord.MAX_VALUE));
+        assertEquals(ClientRecord.MAX_VALUE, largest.counter(EmqxCounter.RECV_MSG));
+        assertEquals(List.of(), largest.invalidFieldNames());
+    }
+
+    @Test
+    void absentAndNullValuesAreUnknownButNotInvalid() {
+        Map<String, Object> row = new HashMap<>();
+        row.put("clientid", "c");
+        row.put("recv_msg", null);
+        assertEquals(List.of(), ClientRecordParser.parse(row).invalidFieldNames());
+    }
+
+    @Test
+    void aHugeNumericStringCostsNoTime() {
+        String digits = "9".repeat(1_000_000);
+        ClientRecord record = ClientRecordParser.parse(Map.of("clientid", "c", "recv_msg", digits, "send_msg", "1e999999999"));
+        assertEquals(ClientRecord.UNKNOWN, record.counter(EmqxCounter.RECV_MSG));
+        assertEquals(ClientRecord.UNKNOWN, record.counter(EmqxCounter.SEND_MSG));
+    }
+
+    @Test
     void aRowWithoutAStringClientidIsSkipped() {
         assertNull(ClientRecordParser.parse(Map.of("clientid", 7)));
         assertNull(ClientRecordParser.parse("not an object"));

@@ -153,11 +153,12 @@ class GeneratedInputTest {
                 record.keepalive(), record.subscriptions(), record.inflight(), java.util.Arrays.toString(record.counters())).toString();
     }
 
-    /** Every number is unknown (-1) or not negative; a plain whole number that fits is kept exactly. */
+    /** Every number is unknown (-1) or from 0 to 2^53; a plain whole number up to 2^53 is kept exactly, a larger one is unknown. */
     private static void checkNumber(long seed, String json, String literal, long parsed) {
-        assertTrue(parsed == ClientRecord.UNKNOWN || parsed >= 0, "seed " + seed + ": " + parsed + " from " + json);
+        assertTrue(parsed == ClientRecord.UNKNOWN || parsed >= 0 && parsed <= ClientRecord.MAX_VALUE, "seed " + seed + ": " + parsed + " from " + json);
         if (literal != null && literal.matches("\\d{1,18}")) {
-            assertEquals(Long.parseLong(literal), parsed, "seed " + seed + ": " + literal + " in " + json);
+            long value = Long.parseLong(literal);
+            assertEquals(value <= ClientRecord.MAX_VALUE ? value : ClientRecord.UNKNOWN, parsed, "seed " + seed + ": " + literal + " in " + json);
         }
         if (literal == null || literal.equals("null") || literal.startsWith("\"inf") || (literal.startsWith("-") && !literal.equals("-0"))
                 || literal.startsWith("[") || literal.startsWith("{") || literal.equals("true") || literal.equals("false")) {

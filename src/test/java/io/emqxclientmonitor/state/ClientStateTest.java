@@ -44,10 +44,31 @@ class ClientStateTest {
     }
 
     @Test
-    void aValueGoingDownWithTheSameConnectedAtIsAResetToo() {
+    void aValueGoingDownWithTheSameConnectedAtIsAStaleRowNotAReset() {
         state.observe(record(true, T0, 100), T0);
         state.observe(record(true, T0, 30), T0.plusSeconds(15));
+        assertEquals(100, recvMsg());
+        state.observe(record(true, T0, 120), T0.plusSeconds(30));
+        assertEquals(120, recvMsg());
+    }
+
+    @Test
+    void withoutConnectedAtAValueGoingDownIsTheOnlySignOfAReconnectSoItIsAReset() {
+        long[] counters = new long[EmqxCounter.count()];
+        counters[EmqxCounter.RECV_MSG.ordinal()] = 100;
+        state.observe(new ClientRecord("c", null, true, T0, null, null, 60, 1, 0, counters), T0);
+        long[] after = new long[EmqxCounter.count()];
+        after[EmqxCounter.RECV_MSG.ordinal()] = 30;
+        state.observe(new ClientRecord("c", null, true, T0, null, null, 60, 1, 0, after), T0.plusSeconds(15));
         assertEquals(130, recvMsg());
+    }
+
+    @Test
+    void foldedTotalsSaturateInsteadOfOverflowing() {
+        state.observe(record(true, T0, ClientRecord.MAX_VALUE - 1), T0);
+        state.observe(record(true, T0.plusSeconds(20), ClientRecord.MAX_VALUE), T0.plusSeconds(30));
+        state.observe(record(true, T0.plusSeconds(40), 5), T0.plusSeconds(45));
+        assertEquals(ClientRecord.MAX_VALUE, recvMsg());
     }
 
     @Test
