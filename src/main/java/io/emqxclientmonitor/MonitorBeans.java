@@ -72,7 +72,7 @@ public class MonitorBeans implements CamelConfiguration {
         int maxRequestLine = loader.maxRequestLine();
         ClientTracker tracker = new ClientTracker(config, clock == null ? Clock.systemUTC() : clock, maxRequestLine);
         tracker.removedClientRetention(RemovedClientRetention.parse(
-                properties.resolveProperty(RemovedClientRetention.SETTING).orElse(null)));
+                settings.value(RemovedClientRetention.SETTING)));
 
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         meters.config().meterFilter(MeterFilter.ignoreTags("camelContext"));
@@ -91,7 +91,7 @@ public class MonitorBeans implements CamelConfiguration {
         registry.bind("emqxPoll", new EmqxPollSteps(tracker, new EmqxEndpoints(registry), config.pollInterval()));
         context.addLifecycleStrategy(new AbandonPollsOnStop());
         RouteEditGuard.install(context);
-        HttpSurface.install(context);
+        HttpSurface.install(context, settings::value);
         BasicAuthGuard.protect(context);
         registry.bind("healthSteps", new HealthSteps(context, tracker));
         registry.bind("countRetriedRequest", (Processor) exchange -> {

@@ -32,6 +32,7 @@ public final class KnownSettings {
             "monitor.state-file",
             "monitor.state-file-read-only",
             "monitor.event-retention",
+            "monitor.removed-client-retention",
             "monitor.web.basic-auth.users", "monitor.web.basic-auth.htpasswd",
             "monitor.web.idle-timeout-seconds", "monitor.web.header-timeout-seconds", "monitor.web.max-connections"));
 

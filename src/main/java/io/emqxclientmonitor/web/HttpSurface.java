@@ -4,12 +4,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.PlatformHttpComponent;
-import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.LifecycleStrategySupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Sets up what every request to the exporter's HTTP server goes through, whatever route serves it: the
@@ -22,11 +22,11 @@ public final class HttpSurface {
     private HttpSurface() {
     }
 
-    public static void install(CamelContext context) throws Exception {
-        PropertiesComponent properties = context.getPropertiesComponent();
-        HttpLimits limits = HttpLimits.read(key -> properties.resolveProperty(key).orElse(null));
+    /** @param settings looks a setting up in every source, in the exporter's order (null when unset) */
+    public static void install(CamelContext context, Function<String, String> settings) throws Exception {
+        HttpLimits limits = HttpLimits.read(settings);
         context.getComponent("platform-http", PlatformHttpComponent.class).setHeaderFilterStrategy(new ResponseHeaderPolicy());
-        if (!Boolean.parseBoolean(properties.resolveProperty("camel.server.enabled").orElse("false"))) {
+        if (!Boolean.parseBoolean(settings.apply("camel.server.enabled"))) {
             return; // no HTTP server (check): no Vert.x either
         }
         if (context.getRegistry().findSingleByType(Vertx.class) != null) {
