@@ -1,5 +1,7 @@
 package io.emqxclientmonitor.cli;
 
+import io.emqxclientmonitor.config.HttpListener;
+
 import picocli.CommandLine;
 
 import java.util.LinkedHashMap;
@@ -30,13 +32,8 @@ record ListenAddress(String host, int port) {
             if (host != null && host.isEmpty()) {
                 host = null;
             }
-            int number;
-            try {
-                number = Integer.parseInt(port);
-            } catch (NumberFormatException e) {
-                number = -1;
-            }
-            if (number < 1 || number > 65_535) {
+            int number = HttpListener.port(port);
+            if (number < 0) {
                 throw new CommandLine.TypeConversionException("'" + value
                         + "' is not [host:]port with a port from 1 to 65535, e.g. 9671, :9671 or 127.0.0.1:9671");
             }

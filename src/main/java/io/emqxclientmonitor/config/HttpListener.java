@@ -19,17 +19,22 @@ public record HttpListener(String host, int port) {
         host = host == null || host.isBlank() ? "0.0.0.0" : host.trim();
         String rawPort = property.apply("camel.server.port");
         rawPort = rawPort == null || rawPort.isBlank() ? "8080" : rawPort.trim();
-        int port;
-        try {
-            port = Integer.parseInt(rawPort);
-        } catch (NumberFormatException e) {
-            port = -1;
-        }
-        if (port < 1 || port > 65_535) {
+        int port = port(rawPort);
+        if (port < 0) {
             throw new ConfigException(named(described, "camel.server.port") + "='" + rawPort
                     + "' is not a port number from 1 to 65535: give e.g. 9671 (" + HOW_TO_CHANGE + ")");
         }
         return new HttpListener(host, port);
+    }
+
+    /** @return the TCP port {@code text} names (1 to 65535), or -1 when it names none */
+    public static int port(String text) {
+        try {
+            int port = Integer.parseInt(text);
+            return port >= 1 && port <= 65_535 ? port : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** Fails with one line when another process (or another exporter) already listens there. */
