@@ -23,6 +23,8 @@ public final class ClientState {
     private boolean connected;
     private Instant createdAt;
     private Instant connectedAt;
+    /** {@link #connectedAt} is EMQX's {@code connected_at}, not the poll time standing in for a missing one. */
+    private boolean connectedAtReported;
     private Instant disconnectedAt;
     private long keepalive;
     private long subscriptions;
@@ -65,7 +67,12 @@ public final class ClientState {
         Instant reportedStart = record.connectedAt();
         boolean newerConnection = reportedStart != null && (connectedAt == null || reportedStart.isAfter(connectedAt));
         boolean sameKnownSession = seen && reportedStart != null && reportedStart.equals(connectedAt);
-        foldCounters(record, seen && newerConnection, sameKnownSession);
+        // A row of an older session (a takeover's stale row, listed alone or reordered; an offline durable session
+        // that reports connected_at = created_at) may still tell a disconnect, but its counters are not this session's.
+        boolean olderSession = seen && connectedAtReported && reportedStart != null && reportedStart.isBefore(connectedAt);
+        if (!olderSession) {
+            foldCounters(record, seen && newerConnection, sameKnownSession);
+        }
         if (seen) {
             trackSessions(record, pollTime, newerConnection);
         } else {
@@ -143,6 +150,7 @@ public final class ClientState {
     /** First sight: a connected client starts its first session; an offline one only tells when it left. */
     private void firstSight(ClientRecord record, Instant pollTime) {
         connectedAt = record.connectedAt();
+        connectedAtReported = connectedAt != null;
         if (record.connected()) {
             startSession(record.connectedAt() != null ? record.connectedAt() : pollTime, record.connectedAt() == null, false);
         } else {
@@ -187,6 +195,7 @@ public final class ClientState {
         }
         offlineSince = null;
         connectedAt = start;
+        connectedAtReported = !estimated;
         connected = true;
     }
 
@@ -257,6 +266,7 @@ public final class ClientState {
         connected = stored.connected();
         createdAt = stored.createdAt();
         connectedAt = stored.connectedAt();
+        connectedAtReported = connectedAt != null;
         disconnectedAt = stored.disconnectedAt();
         keepalive = stored.keepalive();
         subscriptions = stored.subscriptions();

@@ -171,8 +171,29 @@ class ClientStateInvariantsProperties {
         for (int d = 0; d < duplicates; d++) {
             rows.add(r.nextBoolean() ? PollDriver.row(id, true, connectedAt, stale) : PollDriver.row(id, true, connectedAt, fresh));
         }
+        boolean currentSessionSeen = monitored && seenSession.getOrDefault(m, -1) == m.session;
+        List<Map<String, Object>> listed = new ArrayList<>(rows);
+        boolean leftoverAlone = false;
+        if (m.session > 0 && r.nextInt(4) == 0) {
+            // a takeover's leftover row of the previous session, with values that must never count; once the
+            // current session is known, EMQX may even list it alone
+            Object[] leftover = new Object[CHECKED.length * 2];
+            for (int i = 0; i < CHECKED.length; i++) {
+                leftover[2 * i] = CHECKED[i].jsonKey();
+                leftover[2 * i + 1] = m.current[i] * 3 + 5;
+            }
+            Map<String, Object> older = PollDriver.row(id, false, connectedAt.minusSeconds(10), leftover);
+            if (currentSessionSeen && r.nextBoolean()) {
+                listed.clear();
+                leftoverAlone = true;
+            }
+            listed.add(r.nextInt(listed.size() + 1), older);
+        }
         if (r.nextBoolean()) {
-            Collections.reverse(rows);
+            Collections.reverse(listed);
+        }
+        if (leftoverAlone) {
+            return listed; // the model learns nothing
         }
         if (monitored) {
             boolean newSession = m.session != seenSession.getOrDefault(m, -1);
@@ -187,7 +208,7 @@ class ClientStateInvariantsProperties {
                 m.sessionMax[i] = Math.max(m.sessionMax[i], bestOf(rows, CHECKED[i].jsonKey()));
             }
         }
-        return rows;
+        return listed;
     }
 
     private static final Map<Model, Integer> seenSession = new java.util.IdentityHashMap<>();

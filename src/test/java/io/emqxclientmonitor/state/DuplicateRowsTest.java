@@ -68,4 +68,18 @@ class DuplicateRowsTest {
         assertEquals(100 + 5, emqx.counter("c", EmqxCounter.RECV_MSG));
         assertEquals(2, emqx.view("c").connects());
     }
+
+    @Test
+    @DisplayName("a row of an older session, listed alone after the newer one was seen, changes no counter")
+    void aRowOfAnOlderSessionIsStale() {
+        PollDriver emqx = new PollDriver(List.of("c"));
+        Map<String, Object> fresh = row("c", true, SESSION.plusSeconds(30), "recv_msg", 50);
+        Map<String, Object> old = row("c", false, SESSION, "recv_msg", 120);
+        emqx.pollOnePage(List.of(row("c", true, SESSION, "recv_msg", 100)));
+        emqx.pollOnePage(List.of(fresh));
+        for (int poll = 0; poll < 4; poll++) {
+            emqx.pollOnePage(List.of(poll % 2 == 0 ? old : fresh));
+        }
+        assertEquals(100 + 50, emqx.counter("c", EmqxCounter.RECV_MSG));
+    }
 }
