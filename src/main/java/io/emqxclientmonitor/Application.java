@@ -16,6 +16,7 @@ public final class Application {
     public static int run(String[] args) {
         return new CommandLine(new ServeCommand())
                 .setExecutionExceptionHandler(ExitCodes::handle)
+                .setParameterExceptionHandler(ExitCodes::handleParameterMistake)
                 .execute(args);
     }
 }

@@ -22,6 +22,17 @@ public final class ExitCodes {
         throw new IllegalStateException(e);
     }
 
+    /** A mistake on the command line (unknown option, bad value): one line, exit code 2, no usage dump. */
+    public static int handleParameterMistake(CommandLine.ParameterException e, String[] args) {
+        StringBuilder line = new StringBuilder("emqx-client-monitor: ").append(e.getMessage());
+        if (e instanceof CommandLine.UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
+            line.append(" (did you mean ").append(String.join(" or ", unmatched.getSuggestions())).append("?)");
+        }
+        line.append("; see --help");
+        e.getCommandLine().getErr().println(line);
+        return ERROR;
+    }
+
     public static ConfigException configCause(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ConfigException config) {

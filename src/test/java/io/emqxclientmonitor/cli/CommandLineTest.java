@@ -20,6 +20,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CommandLineTest {
 
     @Test
+    void aMistakeOnTheCommandLineIsOneLineAndExitCode2() {
+        for (String[] args : List.of(new String[]{"--listen", "nope"}, new String[]{"demo", "--emqx-version", "5.5"},
+                new String[]{"--no-such-option"}, new String[]{"chek"})) {
+            String stderr = runCapturingStderr(() -> assertEquals(2, Application.run(args)));
+            List<String> lines = stderr.lines().filter(line -> !line.isBlank()).toList();
+            assertEquals(1, lines.size(), String.join(" ", args) + ":\n" + stderr);
+            assertTrue(lines.get(0).startsWith("emqx-client-monitor: ") && lines.get(0).contains("--help"), stderr);
+        }
+    }
+
+    @Test
     void aBadReferenceConfigFileExitsWith2AndOneClearLine() throws Exception {
         Path file = Files.createTempFile("config", ".yaml");
         Files.writeString(file, "emqx: {api_key: k, api_url: 'http://e/api', alias: e}\nmonitored_clients: [{alias: a, client_id: b}]\n");
