@@ -33,8 +33,9 @@ public final class CamelLauncher {
     public static Main create(Map<String, String> overrides, Map<String, String> writtenAs) {
         Main main = new Main();
         main.configure().addConfiguration(MonitorBeans.class);
+        // Camel lets the first location that has a key win: the file in the working directory, then the packed copy
         main.setDefaultPropertyPlaceholderLocation(
-                PACKED + "application.properties;optional=true,file:application.properties;optional=true");
+                "file:application.properties;optional=true," + PACKED + "application.properties;optional=true");
         Map<String, String> all = new LinkedHashMap<>();
         if (!Files.isDirectory(Path.of("routes"))) {
             all.put("camel.main.routes-include-pattern", PACKED + "routes/*.yaml");
