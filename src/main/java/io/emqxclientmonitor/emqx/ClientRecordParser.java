@@ -82,9 +82,9 @@ public final class ClientRecordParser {
     private static final int LONGEST_NUMBER_TEXT = 40;
 
     /**
-     * A whole number from 0 to {@link ClientRecord#MAX_VALUE} (a fraction is cut off), the same whether EMQX sends it
+     * A whole number from 0 to {@link ClientRecord#MAX_VALUE} ({@code 12.0} and {@code 1e3} are whole), the same whether EMQX sends it
      * as a JSON number or as a string; {@link ClientRecord#UNKNOWN} for null (EMQX omits the value), and -2 (invalid)
-     * for anything else: negative, larger than 2^53, not finite, not a number ("infinity", "x", true, a list).
+     * for anything else: negative, larger than 2^53, a fraction, not finite, not a number ("infinity", "x", true, a list).
      */
     static long number(Object value) {
         if (value == null) {
@@ -117,10 +117,10 @@ public final class ClientRecordParser {
         } else {
             return INVALID;
         }
-        if (decimal.signum() < 0 || decimal.compareTo(MAX) > 0) {
+        if (decimal.signum() < 0 || decimal.compareTo(MAX) > 0 || decimal.stripTrailingZeros().scale() > 0) {
             return INVALID;
         }
-        return decimal.compareTo(BigDecimal.ONE) < 0 ? 0 : decimal.longValue();
+        return decimal.longValue();
     }
 
     /**

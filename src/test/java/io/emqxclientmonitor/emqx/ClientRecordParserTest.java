@@ -118,6 +118,21 @@ class ClientRecordParserTest {
     }
 
     @Test
+    void aCountWithAFractionIsInvalidNotRoundedDown() {
+        for (Object fraction : new Object[]{7.7, "7.7", 1000.5, "0.5", new java.math.BigDecimal("3.25")}) {
+            ClientRecord record = ClientRecordParser.parse(Map.of("clientid", "c", "recv_msg", fraction, "subscriptions_cnt", fraction));
+            assertEquals(ClientRecord.UNKNOWN, record.counter(EmqxCounter.RECV_MSG), String.valueOf(fraction));
+            assertEquals(ClientRecord.UNKNOWN, record.subscriptions(), String.valueOf(fraction));
+            assertEquals(List.of("recv_msg", "subscriptions_cnt"), record.invalidFieldNames().stream().sorted().toList(),
+                    String.valueOf(fraction));
+        }
+        for (Object whole : new Object[]{12.0, "12.0", "1e3"}) {
+            ClientRecord record = ClientRecordParser.parse(Map.of("clientid", "c", "recv_msg", whole));
+            assertEquals(List.of(), record.invalidFieldNames(), String.valueOf(whole));
+        }
+    }
+
+    @Test
     void absentAndNullValuesAreUnknownButNotInvalid() {
         Map<String, Object> row = new HashMap<>();
         row.put("clientid", "c");
