@@ -2,6 +2,7 @@ package io.emqxclientmonitor.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,6 +64,10 @@ public final class ConfigLoader {
         Duration poll = Duration.ofSeconds(wholeNumber("monitor.poll-interval-seconds", 15, 1, 86_400,
                 "a whole number of seconds"));
         String stateFile = value("monitor.state-file");
+        if (stateFile != null && Files.isDirectory(Path.of(stateFile))) {
+            throw new ConfigException(described.apply("monitor.state-file") + "=" + stateFile + " is a directory: name a file"
+                    + " in it, e.g. " + Path.of(stateFile, "state.json"));
+        }
         int retention = (int) wholeNumber("monitor.event-retention", 20, 1, 10_000, "a whole number of events");
         wholeNumber("emqx.retry-delay-ms", 500, 0, 600_000, "a whole number of milliseconds");
         wholeNumber("monitor.first-poll-delay-ms", 0, 0, Long.MAX_VALUE, "a whole number of milliseconds");
@@ -176,6 +181,9 @@ public final class ConfigLoader {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
             throw new ConfigException(name + "='" + raw + "' is not an http(s) URL with a host: write it like http://emqx:18083/api");
+        }
+        if (uri.getPort() == 0 || uri.getPort() > 65_535) {
+            throw new ConfigException(name + "='" + raw + "' has no valid port (1 to 65535): write it like http://emqx:18083/api");
         }
         if (uri.getQuery() != null || uri.getFragment() != null) {
             throw new ConfigException(name + " has a query or fragment: give only the API base, like http://emqx:18083/api");

@@ -192,6 +192,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aUrlWithAPortOutOfRangeIsRefused() {
+        for (String url : new String[]{"http://127.0.0.1:99999/api", "http://emqx:0/api", "https://emqx:65536/api"}) {
+            properties.put("emqx.url", url);
+            assertTrue(mistake().contains("emqx.url='" + url + "' has no valid port"), url);
+        }
+    }
+
+    @Test
+    void aStateFileThatIsADirectoryIsAMistakeNotSomethingToMoveAside() throws Exception {
+        Path directory = Files.createTempDirectory("data");
+        properties.put("monitor.state-file", directory.toString());
+        assertTrue(mistake().contains("monitor.state-file=" + directory + " is a directory"), mistake());
+    }
+
+    @Test
     void aGarbageCaBundleIsRefusedWhenTheConfigurationIsRead() throws Exception {
         Path file = Files.createTempFile("ca", ".pem");
         Files.writeString(file, "-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n");
