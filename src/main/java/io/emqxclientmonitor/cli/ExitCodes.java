@@ -1,6 +1,7 @@
 package io.emqxclientmonitor.cli;
 
 import io.emqxclientmonitor.config.ConfigException;
+import org.apache.camel.PropertyBindingException;
 import picocli.CommandLine;
 
 /** 0: fine, 1: some monitored client not connected ({@code check}), 2: configuration or EMQX error. */
@@ -19,7 +20,26 @@ public final class ExitCodes {
             commandLine.getErr().println("emqx-client-monitor: configuration error: " + config.getMessage());
             return ERROR;
         }
+        PropertyBindingException binding = cause(e, PropertyBindingException.class);
+        if (binding != null) {
+            // Camel's own message quotes the value, which may be a secret (camel.ssl.keystorePassword): name the key only
+            String prefix = binding.getOptionPrefix();
+            String key = prefix == null || binding.getOptionKey() == null ? binding.getPropertyName()
+                    : (prefix.endsWith(".") ? prefix : prefix + ".") + binding.getOptionKey();
+            commandLine.getErr().println("emqx-client-monitor: configuration error: " + key + " is not a Camel setting"
+                    + " that takes this value: check its spelling and value (application.properties, -D or the environment)");
+            return ERROR;
+        }
         throw new IllegalStateException(e);
+    }
+
+    private static <T extends Throwable> T cause(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
     }
 
     /** A mistake on the command line (unknown option, bad value): one line, exit code 2, no usage dump. */
@@ -34,11 +54,6 @@ public final class ExitCodes {
     }
 
     public static ConfigException configCause(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ConfigException config) {
-                return config;
-            }
-        }
-        return null;
+        return cause(e, ConfigException.class);
     }
 }

@@ -129,6 +129,22 @@ class CommandLineTest {
     }
 
     @Test
+    void aMisspelledCamelSettingIsOneLineNotAStackTrace() throws Exception {
+        System.setProperty("camel.server.prot", "s3cret-looking-value");
+        try {
+            Path file = configOn(1);
+            String stderr = runCapturingStderr(() -> assertEquals(2, Application.run(new String[]{"--cfg", file.toString()})));
+            List<String> lines = stderr.lines().filter(line -> line.contains("emqx-client-monitor:")).toList();
+            assertEquals(1, lines.size(), stderr);
+            assertTrue(lines.get(0).contains("camel.server.prot"), stderr);
+            assertFalse(stderr.contains("\tat "), "no stack trace:\n" + stderr);
+            assertFalse(stderr.contains("s3cret-looking-value"), "the value may be a secret:\n" + stderr);
+        } finally {
+            System.clearProperty("camel.server.prot");
+        }
+    }
+
+    @Test
     void aBadPortIsOneLine() throws Exception {
         for (String port : new String[]{"abc", "70000"}) {
             Path file = configOn(1);
