@@ -39,9 +39,14 @@ public record HttpListener(String host, int port) {
 
     /** Fails with one line when another process (or another exporter) already listens there. */
     public void requireFree() {
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
+            throw new ConfigException("cannot serve /metrics on " + host + ":" + port + ": no such host or address here:"
+                    + " give an address of this machine (0.0.0.0 for all) with " + HOW_TO_CHANGE);
+        }
         try (ServerSocket probe = new ServerSocket()) {
             probe.setReuseAddress(true);
-            probe.bind(new InetSocketAddress(host, port));
+            probe.bind(address);
         } catch (IOException e) {
             throw new ConfigException("cannot serve /metrics on " + host + ":" + port + ": " + reason(e)
                     + ": stop the process that uses it or choose another port with " + HOW_TO_CHANGE);

@@ -145,6 +145,16 @@ class CommandLineTest {
     }
 
     @Test
+    void anAddressThatIsNotHereIsOneLineNotAdviceAboutBusyPorts() throws Exception {
+        Path file = configOn(1);
+        String stderr = runCapturingStderr(() -> assertEquals(2,
+                Application.run(new String[]{"--cfg", file.toString(), "--listen", "nosuchhost.invalid:19401"})));
+        List<String> lines = stderr.lines().filter(line -> line.contains("emqx-client-monitor:")).toList();
+        assertEquals(1, lines.size(), stderr);
+        assertTrue(lines.get(0).contains("no such host or address here"), stderr);
+    }
+
+    @Test
     void aBadPortIsOneLine() throws Exception {
         for (String port : new String[]{"abc", "70000"}) {
             Path file = configOn(1);
