@@ -117,7 +117,8 @@ public final class ClientsFileWatcher implements Service {
         long added = clients.stream().filter(c -> !before.contains(c)).count();
         long removed = before.size() - (clients.size() - added);
         tracker.reconfigureBroker(config.withClients(clients));
-        if (removed > 2 && removed * 2 > before.size()) {
+        boolean fileEmptied = removed > 0 && clients.size() == file.inline.size();
+        if (fileEmptied || (removed > 2 && removed * 2 > before.size())) {
             LOG.warn("broker {}: clients file {} changed: {} of {} monitored client(s) removed at once; if that was not "
                             + "meant (a half-written or emptied file), restore it within {}: their history is kept that long",
                     broker.alias(), config.clientsFile(), removed, before.size(), tracker.removedClientRetention());

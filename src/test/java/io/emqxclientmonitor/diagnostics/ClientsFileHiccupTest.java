@@ -86,6 +86,27 @@ class ClientsFileHiccupTest {
         }
     }
 
+    @Test
+    void emptyingAFileWarnsHoweverFewClientsItHad() throws Exception {
+        SteppedClock clock = new SteppedClock(Instant.parse("2026-03-01T12:00:00Z"));
+        Fleet fleet = new Fleet(clock);
+        fleet.add("p-1");
+        Path clients = dir.resolve("clients.yaml");
+        edit(clients, HALF);
+        try (EmqxSimulator emqx = new EmqxSimulator(fleet, SimulatorOptions.defaults()).start()) {
+            Map<String, String> properties = RunningExporter.defaults(emqx);
+            properties.put("emqx.clients", "Inline=inline-1");
+            properties.put("emqx.clients-file", clients.toString());
+            properties.put("monitor.clients-file-check-seconds", "0.05");
+            try (RunningExporter exporter = RunningExporter.start(properties, clock); CapturedStderr log = new CapturedStderr()) {
+                exporter.pollNow();
+                edit(clients, "monitored_clients: []\n");
+                await(() -> exporter.tracker().broker("emqx").config().clients().size() == 1);
+                assertEquals(1, log.linesContaining("1 of 2 monitored client(s) removed at once").size(), log.toString());
+            }
+        }
+    }
+
     private void edit(Path file, String yaml) throws Exception {
         Files.writeString(file, yaml);
         Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(++edits)));
