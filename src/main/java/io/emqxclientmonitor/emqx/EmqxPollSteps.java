@@ -124,7 +124,7 @@ public final class EmqxPollSteps {
                 return;
             }
             if (http.getStatusCode() == 400 && poll.shrinkPageLimit()) {
-                LOG.warn("broker {}: EMQX refused limit=10000 (EMQX before 5.5); paging with limit={}",
+                LOG.warn("broker {}: EMQX answered 400 to a full-list page (EMQX before 5.5 refuses limit=10000); paging with limit={}",
                         poll.brokerAlias(), poll.fullListLimit());
                 return;
             }
