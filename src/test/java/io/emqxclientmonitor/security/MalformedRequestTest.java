@@ -74,6 +74,21 @@ class MalformedRequestTest {
     }
 
     @Test
+    @DisplayName("a request target that is not a path, or HTTP/1.1 without Host, is a 400 without a log line")
+    void targetsThatAreNoPathAndMissingHostsAreRefusedQuietly() throws Exception {
+        try (LogCapture log = LogCapture.start()) {
+            for (int i = 0; i < 20; i++) {
+                assertEquals(400, RawHttp.send(exporter.port(), "GET * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").status());
+                assertEquals(400, RawHttp.send(exporter.port(), "OPTIONS * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").status());
+                assertEquals(400, RawHttp.send(exporter.port(), "GET /metrics HTTP/1.1\r\nConnection: close\r\n\r\n").status());
+            }
+            assertEquals(List.of(), log.lines(), "malformed requests logged something");
+        }
+        assertEquals(200, RawHttp.send(exporter.port(), "GET /metrics HTTP/1.0\r\n\r\n").status(), "Host is optional in HTTP/1.0");
+        assertEquals(200, RawHttp.get(exporter.port(), "http://127.0.0.1/metrics").status(), "absolute form");
+    }
+
+    @Test
     @DisplayName("well-formed escapes still work next to the malformed ones")
     void wellFormedEscapesStillWork() throws Exception {
         assertEquals(200, RawHttp.get(exporter.port(), "/api/v1/clients?state=connected%2Cdisconnected").status());

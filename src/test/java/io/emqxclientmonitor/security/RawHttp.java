@@ -48,9 +48,14 @@ final class RawHttp {
             request.append(line).append("\r\n");
         }
         request.append("Connection: close\r\n\r\n");
+        return send(port, request.toString());
+    }
+
+    /** Sends these bytes as they are (a request line and headers of the caller's making) and reads the answer. */
+    static Answer send(int port, String request) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(10_000);
-            socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
             socket.getOutputStream().flush();
             return parse(socket.getInputStream().readAllBytes());
         }
