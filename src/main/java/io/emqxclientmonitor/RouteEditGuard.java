@@ -117,18 +117,19 @@ public final class RouteEditGuard implements StartupListener {
         }
         try {
             Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
-            for (String id : routeIds.getOrDefault(key(location), Set.of())) {
+            Set<String> known = routeIds.getOrDefault(key(location), Set.of());
+            // routes the rejected text added under ids of its own (a renamed route): they go, running or not
+            for (Route route : List.copyOf(context.getRoutes())) {
+                if (route.getSourceResource() != null && key(location).equals(key(route.getSourceResource().getLocation()))
+                        && !known.contains(route.getRouteId())) {
+                    remove(model, route.getRouteId());
+                }
+            }
+            for (String id : known) {
                 if (context.getRouteController().getRouteStatus(id) == ServiceStatus.Started) {
                     continue;
                 }
-                if (context.getRoute(id) != null) {
-                    context.getRouteController().stopRoute(id);
-                    context.removeRoute(id);
-                }
-                RouteDefinition definition = model.getRouteDefinition(id);
-                if (definition != null) {
-                    model.removeRouteDefinition(definition);
-                }
+                remove(model, id);
             }
             if (!notRunning(location).isEmpty()) {
                 PluginHelper.getRoutesLoader(context).updateRoutes(List.of(ResourceHelper.fromString(location, good)));
@@ -136,6 +137,17 @@ public final class RouteEditGuard implements StartupListener {
         } catch (Exception e) {
             LOG.error("{}: could not put back the last good version of its routes ({}); restart the exporter",
                     location, firstLine(e));
+        }
+    }
+
+    private void remove(Model model, String id) throws Exception {
+        if (context.getRoute(id) != null) {
+            context.getRouteController().stopRoute(id);
+            context.removeRoute(id);
+        }
+        RouteDefinition definition = model.getRouteDefinition(id);
+        if (definition != null) {
+            model.removeRouteDefinition(definition);
         }
     }
 

@@ -103,6 +103,21 @@ class RouteEditTest {
     }
 
     @Test
+    @DisplayName("an edit that renames a route id and cannot start is rejected, and leaves no stopped route behind")
+    void aRenamedRouteThatCannotStartLeavesNothingBehind() throws Exception {
+        String file = "emqx-poll-broker.yaml";
+        String good = Files.readString(routes.resolve(file));
+        Files.writeString(routes.resolve(file), good.replace("id: emqx-poll-broker", "id: emqx-poll-broker2"));
+        awaitWarning(file);
+        assertWorking();
+
+        log.reset();
+        Files.writeString(routes.resolve(file), good);
+        await(() -> log.text().contains("Routes reloaded"), "the restored file is loaded");
+        assertWorking();
+    }
+
+    @Test
     @DisplayName("readiness fails with 503, naming the route, when a needed route is stopped or missing")
     void readinessNamesAStoppedOrMissingRoute() throws Exception {
         assertEquals(200, exporter.get("/-/ready", null).statusCode());
