@@ -1,6 +1,7 @@
 package io.emqxclientmonitor;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.NoSuchBeanException;
 import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.StartupListener;
@@ -185,16 +186,30 @@ public final class RouteEditGuard implements StartupListener {
                 return " at line " + m.group(1) + ", column " + m.group(2);
             }
             if (t instanceof MethodNotFoundException missing && missing.getMethodName() != null) {
-                Matcher named = Pattern.compile("method:\\s*[\"']?" + Pattern.quote(missing.getMethodName()) + "\\b")
-                        .matcher(text);
-                if (named.find()) {
-                    int line = 1 + (int) text.substring(0, named.start()).chars().filter(c -> c == '\n').count();
-                    int column = named.start() - text.lastIndexOf('\n', named.start() - 1);
-                    return " at line " + line + ", column " + column;
+                String at = position(text, "method", missing.getMethodName());
+                if (at != null) {
+                    return at;
+                }
+            }
+            if (t instanceof NoSuchBeanException missing && missing.getName() != null) {
+                String at = position(text, "(?:ref|bean)", missing.getName());
+                if (at != null) {
+                    return at;
                 }
             }
         }
         return "";
+    }
+
+    /** " at line L, column C" of the first {@code key: name} in the file, or null. */
+    private static String position(String text, String key, String name) {
+        Matcher named = Pattern.compile(key + ":\\s*[\"']?" + Pattern.quote(name) + "\\b").matcher(text);
+        if (!named.find()) {
+            return null;
+        }
+        int line = 1 + (int) text.substring(0, named.start()).chars().filter(c -> c == '\n').count();
+        int column = named.start() - text.lastIndexOf('\n', named.start() - 1);
+        return " at line " + line + ", column " + column;
     }
 
     /** The innermost cause's first line: what Camel or the YAML parser found wrong. */

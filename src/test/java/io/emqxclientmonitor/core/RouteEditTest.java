@@ -81,13 +81,13 @@ class RouteEditTest {
     }
 
     @Test
-    @DisplayName("an unknown bean method is rejected with file, line and column; polling and /metrics keep working; restoring works")
-    void unknownBeanMethodIsRejected() throws Exception {
+    @DisplayName("an unknown bean or bean method is rejected with file, line and column; polling and /metrics keep working; restoring works")
+    void unknownBeanOrMethodIsRejected() throws Exception {
         assertWorking();
         for (String file : List.of("emqx-poll-broker.yaml", "metrics.yaml")) {
             log.reset();
             String good = Files.readString(routes.resolve(file));
-            String bad = file.equals("metrics.yaml") ? good.replace("method: scrape", "method: scrapeTypo")
+            String bad = file.equals("metrics.yaml") ? good.replace("ref: metricsEndpoint", "ref: metricsEndpointTypo")
                     : good.replace("method: observe", "method: observeTypo");
             Files.writeString(routes.resolve(file), bad);
             List<String> warning = awaitWarning(file);
