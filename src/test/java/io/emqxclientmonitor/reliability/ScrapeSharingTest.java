@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,10 +45,7 @@ class ScrapeSharingTest {
     @BeforeEach
     void start() {
         emqx = Fleets.smallFleet(clock, SimulatorOptions.defaults());
-        Map<String, String> properties = RunningExporter.defaults(emqx);
-        properties.put("emqx.clients", Fleets.SMALL_FLEET_CLIENTS);
-        exporter = RunningExporter.start(properties, clock);
-        exporter.pollNow();
+        exporter = RunningExporter.onSmallFleet(emqx, clock);
     }
 
     @AfterEach

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,10 +31,7 @@ class MalformedRequestTest {
     @BeforeAll
     static void start() {
         emqx = Fleets.smallFleet(CLOCK, SimulatorOptions.defaults());
-        Map<String, String> properties = RunningExporter.defaults(emqx);
-        properties.put("emqx.clients", Fleets.SMALL_FLEET_CLIENTS);
-        exporter = RunningExporter.start(properties, CLOCK);
-        exporter.pollNow();
+        exporter = RunningExporter.onSmallFleet(emqx, CLOCK);
     }
 
     @AfterAll

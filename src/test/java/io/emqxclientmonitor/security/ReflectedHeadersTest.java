@@ -12,7 +12,6 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -44,10 +43,7 @@ class ReflectedHeadersTest {
     @BeforeAll
     static void start() throws Exception {
         emqx = Fleets.smallFleet(CLOCK, SimulatorOptions.defaults());
-        Map<String, String> properties = RunningExporter.defaults(emqx);
-        properties.put("emqx.clients", Fleets.SMALL_FLEET_CLIENTS);
-        exporter = RunningExporter.start(properties, CLOCK);
-        exporter.pollNow();
+        exporter = RunningExporter.onSmallFleet(emqx, CLOCK);
     }
 
     @AfterAll

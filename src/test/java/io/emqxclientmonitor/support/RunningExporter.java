@@ -52,6 +52,15 @@ public final class RunningExporter implements AutoCloseable {
         return properties;
     }
 
+    /** The exporter watching the small fleet's clients ({@link Fleets#SMALL_FLEET_CLIENTS}), after its first poll. */
+    public static RunningExporter onSmallFleet(EmqxSimulator emqx, Clock clock) {
+        Map<String, String> properties = defaults(emqx);
+        properties.put("emqx.clients", Fleets.SMALL_FLEET_CLIENTS);
+        RunningExporter exporter = start(properties, clock);
+        exporter.pollNow();
+        return exporter;
+    }
+
     public static RunningExporter start(Map<String, String> properties, Clock clock) {
         Main main = CamelLauncher.create(properties);
         if (clock != null) {
