@@ -26,12 +26,17 @@ final class ClientListingJson {
     }
 
     byte[] render(ClientPage page) {
+        return render(page, FieldSchema.ALL);
+    }
+
+    /** @param fields the row keys to write (EMQX 5.6+'s {@code fields=}); {@link FieldSchema#ALL} for every key */
+    byte[] render(ClientPage page, java.util.function.Predicate<String> fields) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256 + page.rows().size() * 1_400);
         try (JsonGenerator g = json.createGenerator(out)) {
             g.writeStartObject();
             g.writeArrayFieldStart("data");
             for (ClientRow row : page.rows()) {
-                writeRow(g, row);
+                writeRow(new Row(g, fields), row);
             }
             g.writeEndArray();
             g.writeObjectFieldStart("meta");
@@ -47,59 +52,58 @@ final class ClientListingJson {
         return out.toByteArray();
     }
 
-    private void writeRow(JsonGenerator g, ClientRow row) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("clientid", row.clientId());
-        g.writeStringField("username", row.username());
-        g.writeStringField("node", row.onPeerNode() ? peerNodeName() : options.nodeName());
-        g.writeBooleanField("connected", row.connected());
-        g.writeStringField("created_at", timestamp(row.createdAt()));
-        g.writeStringField("connected_at", timestamp(row.connectedAt()));
+    private void writeRow(Row g, ClientRow row) throws IOException {
+        g.start();
+        g.string("clientid", row.clientId());
+        g.string("username", row.username());
+        g.string("node", row.onPeerNode() ? peerNodeName() : options.nodeName());
+        g.bool("connected", row.connected());
+        g.string("created_at", timestamp(row.createdAt()));
+        g.string("connected_at", timestamp(row.connectedAt()));
         if (!row.connected()) {
-            g.writeStringField("disconnected_at", timestamp(row.disconnectedAt()));
+            g.string("disconnected_at", timestamp(row.disconnectedAt()));
         }
-        g.writeNumberField("keepalive", row.keepalive());
-        g.writeNumberField("expiry_interval",
+        g.number("keepalive", row.keepalive());
+        g.number("expiry_interval",
                 row.persistentSession() ? SimulatedClient.PERSISTENT_SESSION_EXPIRY.toSeconds() : 0);
-        g.writeBooleanField("clean_start", !row.persistentSession());
-        g.writeBooleanField("is_persistent", row.persistentSession());
-        g.writeStringField("proto_name", "MQTT");
-        g.writeNumberField("proto_ver", 5);
-        g.writeStringField("ip_address", row.ipAddress());
-        g.writeNumberField("port", row.port());
-        g.writeNumberField("peerport", row.port());
-        g.writeBooleanField("is_bridge", false);
-        g.writeStringField("listener", "tcp:default");
-        g.writeNullField("mountpoint");
-        g.writeBooleanField("enable_authn", true);
-        g.writeNullField("peersni");
-        g.writeNullField("cn");
-        g.writeNullField("dn");
-        g.writeObjectFieldStart("client_attrs");
-        g.writeEndObject();
+        g.bool("clean_start", !row.persistentSession());
+        g.bool("is_persistent", row.persistentSession());
+        g.string("proto_name", "MQTT");
+        g.number("proto_ver", 5);
+        g.string("ip_address", row.ipAddress());
+        g.number("port", row.port());
+        g.number("peerport", row.port());
+        g.bool("is_bridge", false);
+        g.string("listener", "tcp:default");
+        g.nothing("mountpoint");
+        g.bool("enable_authn", true);
+        g.nothing("peersni");
+        g.nothing("cn");
+        g.nothing("dn");
+        g.emptyObject("client_attrs");
 
-        g.writeNumberField("subscriptions_cnt", row.subscriptions());
-        g.writeStringField("subscriptions_max", "infinity");
-        g.writeNumberField("inflight_cnt", row.inflight());
-        g.writeNumberField("inflight_max", 32);
-        g.writeNumberField("mqueue_len", 0);
-        g.writeNumberField("mqueue_max", 1000);
-        g.writeNumberField("awaiting_rel_cnt", 0);
-        g.writeNumberField("awaiting_rel_max", 100);
+        g.number("subscriptions_cnt", row.subscriptions());
+        g.string("subscriptions_max", "infinity");
+        g.number("inflight_cnt", row.inflight());
+        g.number("inflight_max", 32);
+        g.number("mqueue_len", 0);
+        g.number("mqueue_max", 1000);
+        g.number("awaiting_rel_cnt", 0);
+        g.number("awaiting_rel_max", 100);
         for (Counter c : Counter.values()) {
-            g.writeNumberField(c.jsonKey(), row.counter(c));
+            g.number(c.jsonKey(), row.counter(c));
         }
 
         long packets = row.counter(Counter.RECV_PKT) + row.counter(Counter.SEND_PKT);
-        g.writeNumberField("heap_size", 610 + Math.min(packets, 10_000));
-        g.writeNumberField("mailbox_len", 0);
-        g.writeNumberField("reductions", 6_836 + 97 * packets);
-        g.writeNumberField("total_payload_bytes", 0);
+        g.number("heap_size", 610 + Math.min(packets, 10_000));
+        g.number("mailbox_len", 0);
+        g.number("reductions", 6_836 + 97 * packets);
+        g.number("total_payload_bytes", 0);
         if (options.version().reportsDurableSessionFields()) {
-            g.writeBooleanField("durable", false);
-            g.writeBooleanField("is_expired", false);
+            g.bool("durable", false);
+            g.bool("is_expired", false);
         }
-        g.writeEndObject();
+        g.end();
     }
 
     private String timestamp(Instant instant) {
@@ -111,5 +115,47 @@ final class ClientListingJson {
         String name = options.nodeName();
         int at = name.indexOf('@');
         return at < 0 ? name + TAKEOVER_PEER_SUFFIX : name.substring(0, at) + TAKEOVER_PEER_SUFFIX + name.substring(at);
+    }
+
+    /** One row's writer: keys outside the requested fields are not written. */
+    private record Row(JsonGenerator g, java.util.function.Predicate<String> fields) {
+        void start() throws IOException {
+            g.writeStartObject();
+        }
+
+        void end() throws IOException {
+            g.writeEndObject();
+        }
+
+        void string(String key, String value) throws IOException {
+            if (fields.test(key)) {
+                g.writeStringField(key, value);
+            }
+        }
+
+        void number(String key, long value) throws IOException {
+            if (fields.test(key)) {
+                g.writeNumberField(key, value);
+            }
+        }
+
+        void bool(String key, boolean value) throws IOException {
+            if (fields.test(key)) {
+                g.writeBooleanField(key, value);
+            }
+        }
+
+        void nothing(String key) throws IOException {
+            if (fields.test(key)) {
+                g.writeNullField(key);
+            }
+        }
+
+        void emptyObject(String key) throws IOException {
+            if (fields.test(key)) {
+                g.writeObjectFieldStart(key);
+                g.writeEndObject();
+            }
+        }
     }
 }

@@ -41,9 +41,10 @@ final class ClientsHandler implements HttpHandler {
     private final JsonFactory json;
     private final ClientListingJson listingJson;
     private final HostilePages hostilePages;
+    private final FieldSchema fieldSchema;
 
     ClientsHandler(Fleet fleet, Faults faults, RequestLog requestLog, SimulatorOptions options, JsonFactory json,
-                   HostilePages hostilePages) {
+                   HostilePages hostilePages, FieldSchema fieldSchema) {
         this.fleet = fleet;
         this.faults = faults;
         this.requestLog = requestLog;
@@ -52,6 +53,7 @@ final class ClientsHandler implements HttpHandler {
         this.json = json;
         this.listingJson = new ClientListingJson(json, options);
         this.hostilePages = hostilePages;
+        this.fieldSchema = fieldSchema;
     }
 
     @Override
@@ -108,12 +110,14 @@ final class ClientsHandler implements HttpHandler {
         }
         ClientsQuery query;
         try {
-            query = ClientsQuery.parse(in.params(), options.version());
+            query = ClientsQuery.parse(in.params(), options.version(), fieldSchema);
         } catch (BadRequestException e) {
             sendError(exchange, in, EmqxError.badRequest(e.getMessage()));
             return;
         }
-        send(exchange, in, 200, JSON, hostilePages.rewrite(listing(query)));
+        byte[] listing = listing(query);
+        requestLog.served(listing.length);
+        send(exchange, in, 200, JSON, hostilePages.rewrite(listing));
     }
 
     private void answerWithFault(HttpExchange exchange, Incoming in, Fault fault)
@@ -153,7 +157,7 @@ final class ClientsHandler implements HttpHandler {
 
     private byte[] listing(ClientsQuery query) {
         List<ClientRow> matching = fleet.hostileRows().apply(fleet.snapshot(query.clientIds()));
-        return listingJson.render(ClientPage.of(matching, query.page(), query.limit()));
+        return listingJson.render(ClientPage.of(matching, query.page(), query.limit()), query.fields());
     }
 
     private void sendError(HttpExchange exchange, Incoming in, EmqxError error) throws IOException {

@@ -1,19 +1,30 @@
 package io.emqxclientmonitor.simulator;
 
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
- * The parameters of {@code GET /api/v5/clients} that the simulator honours. Others, and
- * {@code fields}, are ignored as EMQX ignores parameters outside its schema.
+ * The parameters of {@code GET /api/v5/clients} that the simulator honours. Others are ignored as EMQX ignores
+ * parameters outside its schema (before 5.6 that includes {@code clientid} and {@code fields}).
  *
  * @param clientIds exact ids to keep (OR-ed); empty for no filter
+ * @param fields    the row keys to send ({@code fields=}, 5.6+)
  */
-record ClientsQuery(int page, int limit, List<String> clientIds) {
+record ClientsQuery(int page, int limit, List<String> clientIds, Predicate<String> fields) {
+
+    ClientsQuery(int page, int limit, List<String> clientIds) {
+        this(page, limit, clientIds, FieldSchema.ALL);
+    }
 
     static final int DEFAULT_PAGE = 1;
     static final int DEFAULT_LIMIT = 100;
 
     static ClientsQuery parse(List<QueryString.Param> params, EmqxVersion version) throws BadRequestException {
+        return parse(params, version, new FieldSchema());
+    }
+
+    static ClientsQuery parse(List<QueryString.Param> params, EmqxVersion version, FieldSchema schema)
+            throws BadRequestException {
         int page = intParam(params, "page", DEFAULT_PAGE);
         if (page < 1) {
             throw new BadRequestException("page: expected an integer >= 1, got " + page);
@@ -30,7 +41,12 @@ record ClientsQuery(int page, int limit, List<String> clientIds) {
                 throw new BadRequestException("clientid: expected a string");
             }
         }
-        return new ClientsQuery(page, limit, List.copyOf(clientIds));
+        Predicate<String> fields = FieldSchema.ALL;
+        if (version.supportsFieldsParameter()) {
+            List<String> values = QueryString.values(params, "fields");
+            fields = schema.parse(values.isEmpty() ? null : values.get(0));
+        }
+        return new ClientsQuery(page, limit, List.copyOf(clientIds), fields);
     }
 
     /** Page and limit as far as they can be read, for the request log: defaults when absent, 0 when invalid. */

@@ -31,6 +31,7 @@ public final class EmqxSimulator implements AutoCloseable {
     private final Faults faults = new Faults();
     private final RequestLog requests = new RequestLog();
     private final HostilePages hostilePages = new HostilePages();
+    private final FieldSchema fieldSchema = new FieldSchema();
 
     private HttpServer server;
     private ExecutorService workers;
@@ -61,7 +62,7 @@ public final class EmqxSimulator implements AutoCloseable {
             workers.shutdownNow();
             throw new UncheckedIOException("cannot bind " + options.host() + ":" + options.port(), e);
         }
-        server.createContext("/", new ClientsHandler(fleet, faults, requests, options, new JsonFactory(), hostilePages));
+        server.createContext("/", new ClientsHandler(fleet, faults, requests, options, new JsonFactory(), hostilePages, fieldSchema));
         server.setExecutor(workers);
         server.start();
         LOG.debug("EMQX simulator ({}) listening on {}", options.version(), apiUrl());
@@ -89,6 +90,11 @@ public final class EmqxSimulator implements AutoCloseable {
     }
 
     /** Page-level misbehaviour: endless paging, deep nesting, invalid UTF-8. */
+    /** The names {@code fields=} accepts (5.6+); a test may make it refuse some. */
+    public FieldSchema fieldSchema() {
+        return fieldSchema;
+    }
+
     public HostilePages hostilePages() {
         return hostilePages;
     }

@@ -30,6 +30,11 @@ public enum EmqxVersion {
         return clientIdFilter;
     }
 
+    /** Whether {@code fields=a,b} projects the rows (5.6+); before, the parameter is ignored like any unknown one. */
+    public boolean supportsFieldsParameter() {
+        return clientIdFilter;
+    }
+
     /** Whether client rows carry {@code durable} and {@code is_expired} (added in 5.7). */
     public boolean reportsDurableSessionFields() {
         return durableSessionFields;

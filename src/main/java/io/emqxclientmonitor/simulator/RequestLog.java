@@ -12,6 +12,7 @@ public final class RequestLog {
     private final List<SeenRequest> seen = new ArrayList<>();
     private int inFlight;
     private int peakInFlight;
+    private long bytesServed;
 
     synchronized void started() {
         inFlight++;
@@ -36,6 +37,15 @@ public final class RequestLog {
         seen.add(request);
     }
 
+    synchronized void served(long listingBytes) {
+        bytesServed += listingBytes;
+    }
+
+    /** Bytes of JSON serialized for client listings (EMQX's work per answer) since the start or the last {@link #clear()}. */
+    public synchronized long bytesServed() {
+        return bytesServed;
+    }
+
     public synchronized int count() {
         return seen.size();
     }
@@ -52,5 +62,6 @@ public final class RequestLog {
     public synchronized void clear() {
         seen.clear();
         peakInFlight = inFlight;
+        bytesServed = 0;
     }
 }
