@@ -35,6 +35,8 @@ public final class BrokerPoll {
     private final long startedNanos = System.nanoTime();
 
     private boolean fullList;
+    /** Ask for {@link ClientsQuery#FIELDS}: on filtered requests, unless the broker refused them. */
+    private boolean fields;
     private int maxRequestLine;
     private int fullListLimit;
     private List<List<String>> batches;
@@ -59,6 +61,7 @@ public final class BrokerPoll {
         this.monitoredInOrder = broker.clients().stream().map(MonitoredClient::clientId).toList();
         this.monitored.addAll(monitoredInOrder);
         this.fullList = plan.fullList();
+        this.fields = plan.fields().wanted() && !fullList;
         this.maxRequestLine = plan.maxRequestLine();
         this.fullListLimit = plan.pageLimit();
         replan();
@@ -73,7 +76,7 @@ public final class BrokerPoll {
             batches = List.of(List.of());
         } else {
             try {
-                batches = ClientsQuery.batches(monitoredInOrder, rawPath, PollPlan.FILTERED_LIMIT, maxRequestLine);
+                batches = ClientsQuery.batches(monitoredInOrder, rawPath, PollPlan.FILTERED_LIMIT, maxRequestLine, fields);
             } catch (IllegalArgumentException e) {
                 fail(PollFailure.Reason.HTTP_4XX, e.getMessage() + ": shorten that client id or raise emqx.max-request-line");
             }
@@ -125,7 +128,7 @@ public final class BrokerPoll {
         List<String> ids = batches.get(batchIndex);
         currentBatch = new HashSet<>(ids);
         int limit = fullList ? fullListLimit : PollPlan.FILTERED_LIMIT;
-        return ClientsQuery.page(page, limit, ids);
+        return ClientsQuery.page(page, limit, ids, fields);
     }
 
     /** HTTP Basic credentials for EMQX's API key, sent with every request (preemptively). */
@@ -161,6 +164,7 @@ public final class BrokerPoll {
         if (!fullList && filterIgnored(data)) {
             filterIgnoredDetected = true;
             fullList = true;
+            fields = false; // EMQX before 5.6: it ignores fields= too
             replan();
             return List.of();
         }
@@ -228,6 +232,27 @@ public final class BrokerPoll {
         maxRequestLine = maxRequestLine * 3 / 4;
         replan();
         return true;
+    }
+
+    /**
+     * EMQX answered 400 to a request with {@code fields=}: a release whose schema lacks one of the names. The poll
+     * starts over asking for all fields, and so do the broker's later polls.
+     *
+     * @return false when this request had no {@code fields=} (the 400 is about something else)
+     */
+    public boolean dropFields() {
+        if (!fields) {
+            return false;
+        }
+        fields = false;
+        plan.fields().refuse();
+        replan();
+        return true;
+    }
+
+    /** Whether requests ask for only the fields the exporter reads. */
+    public boolean asksForFields() {
+        return fields;
     }
 
     /** EMQX answered 400 to a full-list page: before 5.5 {@code limit} may not exceed 1000. */

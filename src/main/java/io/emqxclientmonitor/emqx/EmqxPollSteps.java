@@ -112,7 +112,8 @@ public final class EmqxPollSteps {
     }
 
     /**
-     * A request failed for good. After a 414 or a 400 for {@code limit} the poll goes on with smaller requests;
+     * A request failed for good. After a 414, a 400 for {@code fields} or for {@code limit} the poll goes on with
+     * smaller (or plainer) requests;
      * anything else ends the poll of this broker with a reason.
      */
     public void requestFailed(@ExchangeProperty(POLL) BrokerPoll poll,
@@ -121,6 +122,11 @@ public final class EmqxPollSteps {
             if (http.getStatusCode() == 414 && poll.shrinkRequestLine()) {
                 LOG.warn("broker {}: EMQX answered 414 (request line too long); retrying with requests of at most {} bytes",
                         poll.brokerAlias(), poll.maxRequestLine());
+                return;
+            }
+            if (http.getStatusCode() == 400 && poll.dropFields()) {
+                LOG.warn("broker {}: EMQX answered 400 to fields=… (a release that does not know one of the {} field names);"
+                        + " asking for all fields from now on", poll.brokerAlias(), ClientRecordParser.FIELDS.size());
                 return;
             }
             if (http.getStatusCode() == 400 && poll.shrinkPageLimit()) {

@@ -8,8 +8,14 @@ import io.emqxclientmonitor.config.BrokerConfig;
  * @param fullList       page through every client (EMQX before 5.6 ignores the {@code clientid} filter)
  * @param maxRequestLine request-line budget in bytes (EMQX/Cowboy answers 414 above 8000)
  * @param pageLimit      {@code limit} for full-list paging (EMQX before 5.5 accepts at most 1000)
+ * @param fields         whether to ask for only the fields the exporter reads (the broker's, shared across polls)
  */
-public record PollPlan(BrokerConfig broker, boolean fullList, int maxRequestLine, int pageLimit) {
+public record PollPlan(BrokerConfig broker, boolean fullList, int maxRequestLine, int pageLimit, FieldsParameter fields) {
+    /** A plan that asks for fields until this poll learns otherwise. */
+    public PollPlan(BrokerConfig broker, boolean fullList, int maxRequestLine, int pageLimit) {
+        this(broker, fullList, maxRequestLine, pageLimit, new FieldsParameter());
+    }
+
     /** {@code limit} for filtered batches: every EMQX version accepts it and it covers a full batch. */
     public static final int FILTERED_LIMIT = 1000;
     public static final int SMALLEST_FULL_LIST_LIMIT = 1000;

@@ -75,6 +75,7 @@ public final class EmqxClientsSource {
     private boolean fullList;
     private int learntMaxRequestLine;
     private int fullListLimit = FULL_LIST_START_LIMIT;
+    private final io.emqxclientmonitor.emqx.FieldsParameter fields = new io.emqxclientmonitor.emqx.FieldsParameter();
     private int pollsSinceFilterProbe;
     private PollFailure lastFailure;
 
@@ -145,7 +146,7 @@ public final class EmqxClientsSource {
         if (probeFilter) {
             pollsSinceFilterProbe = 0;
         }
-        PollPlan plan = new PollPlan(broker, fullList && !probeFilter, learntMaxRequestLine, fullListLimit);
+        PollPlan plan = new PollPlan(broker, fullList && !probeFilter, learntMaxRequestLine, fullListLimit, fields);
         return new SourcePoll(new BrokerPoll(plan, Instant.now()));
     }
 
@@ -201,6 +202,12 @@ public final class EmqxClientsSource {
                 poll.startOver();
                 LOG.warn("broker {}: EMQX answered 414 (request line too long); retrying with requests of at most {} bytes",
                         brokerAlias, brokerPoll.maxRequestLine());
+                return 0;
+            }
+            if (http.getStatusCode() == 400 && brokerPoll.dropFields()) {
+                poll.startOver();
+                LOG.warn("broker {}: EMQX answered 400 to fields=… (a release that does not know one of the field names);"
+                        + " asking for all fields from now on", brokerAlias);
                 return 0;
             }
             if (http.getStatusCode() == 400 && brokerPoll.shrinkPageLimit()) {

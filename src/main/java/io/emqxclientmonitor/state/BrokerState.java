@@ -26,6 +26,7 @@ public final class BrokerState {
     private volatile Map<String, ClientState> clients = Map.of();
 
     private volatile boolean fullList;
+    private final io.emqxclientmonitor.emqx.FieldsParameter fields = new io.emqxclientmonitor.emqx.FieldsParameter();
     private int pollsSinceFilterProbe;
     private volatile int maxRequestLine;
     private volatile int fullListLimit = FULL_LIST_START_LIMIT;
@@ -97,7 +98,7 @@ public final class BrokerState {
         if (probeFilter) {
             pollsSinceFilterProbe = 0;
         }
-        return new PollPlan(config, fullList && !probeFilter, maxRequestLine, fullListLimit);
+        return new PollPlan(config, fullList && !probeFilter, maxRequestLine, fullListLimit, fields);
     }
 
     synchronized void learn(boolean fullListNow, int maxRequestLineNow, int fullListLimitNow) {

@@ -42,6 +42,30 @@ class ClientsQueryTest {
     }
 
     @Test
+    void withFieldsEveryBatchKeepsRoomForTheFieldListAndStillUsesAsFewRequestsAsPossible() {
+        List<String> ids = IntStream.range(0, 1000).mapToObj(i -> String.format("sensor-%013d", i)).toList();
+        String path = "/api/v5/clients";
+        List<List<String>> batches = ClientsQuery.batches(ids, path, 1000, 8000, true);
+
+        for (List<String> batch : batches) {
+            String query = ClientsQuery.page(99999, 1000, batch, true);
+            assertTrue(query.contains("&" + ClientsQuery.FIELDS + "&"), query);
+            assertTrue(ClientsQuery.requestLineLength(path, query) <= 8000);
+        }
+        int bytesOfIds = ids.stream().mapToInt(id -> "&clientid=".length() + id.length()).sum();
+        int room = 8000 - ClientsQuery.requestLineLength(path, ClientsQuery.page(99999, 1000, List.of(), true));
+        assertEquals((bytesOfIds + room - 1) / room, batches.size());
+        assertEquals(ids, batches.stream().flatMap(List::stream).toList());
+    }
+
+    @Test
+    void theFieldListIsEveryFieldTheParserReadsAndNothingElse() {
+        String list = ClientsQuery.FIELDS.substring("fields=".length());
+        assertEquals(new java.util.TreeSet<>(ClientRecordParser.FIELDS), new java.util.TreeSet<>(List.of(list.split(","))));
+        assertEquals(27, ClientRecordParser.FIELDS.size());
+    }
+
+    @Test
     void anIdTooLongForAnyRequestIsRefusedWithItsName() {
         String huge = "x".repeat(9000);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
