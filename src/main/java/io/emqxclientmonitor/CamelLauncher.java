@@ -38,7 +38,7 @@ public final class CamelLauncher {
                 "file:application.properties;optional=true," + PACKED + "application.properties;optional=true");
         Map<String, String> all = new LinkedHashMap<>();
         if (!Files.isDirectory(Path.of("routes"))) {
-            all.put("camel.main.routes-include-pattern", PACKED + "routes/*.yaml");
+            all.put("camel.main.routes-include-pattern", PackedRoutes.locations());
             all.put("camel.main.routes-reload-enabled", "false");
         }
         all.put("camel.component.properties.environment-variable-mode", FALLBACK);
