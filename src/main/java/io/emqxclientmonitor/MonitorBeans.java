@@ -54,6 +54,8 @@ public class MonitorBeans implements CamelConfiguration {
     public static final String STATE_FILE_READ_ONLY = "monitor.state-file-read-only";
     /** A {@code Map<String, String>} from a setting to where the user wrote it (e.g. a key of --cfg's config.yaml). */
     public static final String SETTING_NAMES = "monitorSettingNames";
+    /** Bound to {@code true} by {@code check}: one poll, then stop; services that only matter later are not started. */
+    public static final String ONE_POLL = "monitorOnePoll";
     private static final Logger LOG = LoggerFactory.getLogger(MonitorBeans.class);
 
     @Override
@@ -105,12 +107,14 @@ public class MonitorBeans implements CamelConfiguration {
         registry.bind("emqxPageJson", io.emqxclientmonitor.emqx.ClientsPage.mapper());
         keepHistory(context, config, tracker, loader.stateFileReadOnly());
         StateFileWriter writer = registry.lookupByNameAndType("stateFileWriter", StateFileWriter.class);
-        context.addService(new ClientsFileWatcher(tracker, loader.clientsFileCheck(),
-                () -> {
-                    if (writer != null) {
-                        writer.requestWrite();
-                    }
-                }));
+        if (!Boolean.TRUE.equals(registry.lookupByNameAndType(ONE_POLL, Boolean.class))) {
+            context.addService(new ClientsFileWatcher(tracker, loader.clientsFileCheck(),
+                    () -> {
+                        if (writer != null) {
+                            writer.requestWrite();
+                        }
+                    }));
+        }
         describe(config);
     }
 

@@ -90,6 +90,7 @@ public final class CheckCommand implements Callable<Integer> {
         overrides.putAll(extraOverrides);
 
         Main main = CamelLauncher.create(overrides, parent.writtenAs());
+        main.bind(MonitorBeans.ONE_POLL, Boolean.TRUE);
         if (clock != null) {
             main.bind(MonitorBeans.CLOCK, clock);
         }

@@ -187,6 +187,22 @@ class CheckCommandTest {
         return new Result(exitCode, out.toString(), err.toString());
     }
 
+    @Test
+    void checkStartsOnlyWhatOnePollNeedsNoClientsFileWatcher() throws Exception {
+        Path config = referenceConfig(ALL_MONITORED); // its monitored_clients are a watched clients file when serving
+        emqx.faults().delay(Duration.ofMillis(1500), 1); // holds the poll while the threads are looked at
+        java.util.concurrent.CompletableFuture<Result> running = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> check("--cfg", config.toString()));
+        java.util.Set<String> threads = new java.util.TreeSet<>();
+        while (!running.isDone()) {
+            Thread.getAllStackTraces().keySet().forEach(t -> threads.add(t.getName()));
+            Thread.sleep(20);
+        }
+        assertTrue(threads.stream().anyMatch(name -> name.contains("Camel")), "the check ran: " + threads);
+        assertTrue(threads.stream().noneMatch(name -> name.contains("clients-file-watcher")), threads.toString());
+        assertEquals(ExitCodes.NOT_ALL_CONNECTED, running.get().exitCode, running.get().err);
+    }
+
     private void at(Duration ago, Runnable action) {
         clock.set(NOW.minus(ago));
         action.run();
