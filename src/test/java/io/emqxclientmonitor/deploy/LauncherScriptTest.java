@@ -131,6 +131,23 @@ class LauncherScriptTest {
     }
 
     @Test
+    @DisplayName("train: a bounded run of the demo writes the archive (to ECM_ARCHIVE when set), which the server then uses")
+    void trainWritesTheArchiveFromTheDemo() throws Exception {
+        Path baked = dir.resolve("baked/app.jsa");
+        Files.createDirectories(baked.getParent());
+        Run train = run(Map.of("ECM_ARCHIVE", baked.toString()), "train");
+        assertEquals(0, train.exit());
+        assertTrue(train.last().contains("demo") && has(train.last(), "-Dcamel.main.duration-max-seconds=")
+                && has(train.last(), "-XX:ArchiveClassesAtExit="), train.last().toString());
+        assertTrue(Files.exists(baked));
+        try (var left = Files.list(baked.getParent())) {
+            assertEquals(List.of(baked), left.toList(), "no temporary file left");
+        }
+        assertTrue(run(Map.of("ECM_ARCHIVE", baked.toString())).last().contains("-XX:SharedArchiveFile=" + baked));
+        assertEquals(1, run(Map.of("FAKE_JAVA_WRITES", "no"), "train").exit(), "no archive written is a failed training");
+    }
+
+    @Test
     @DisplayName("the server never trains: without an archive it is a plain java -jar with the defaults")
     void theServerDoesNotTrain() throws Exception {
         Run server = run(Map.of());
