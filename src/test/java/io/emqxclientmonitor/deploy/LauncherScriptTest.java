@@ -148,6 +148,16 @@ class LauncherScriptTest {
     }
 
     @Test
+    @DisplayName("a JDK update (same feature version) gets a new archive instead of a stale one the JVM would ignore")
+    void aJdkUpdateGetsANewArchive() throws Exception {
+        run(Map.of(), "check");
+        Files.writeString(jdk.resolve("release"), "JAVA_VERSION=\"17.0.3\"\n");
+        Run updated = run(Map.of(), "check");
+        assertTrue(has(updated.last(), "-XX:ArchiveClassesAtExit="), updated.last().toString());
+        assertEquals(2, archives().size(), archives().toString());
+    }
+
+    @Test
     @DisplayName("the server never trains: without an archive it is a plain java -jar with the defaults")
     void theServerDoesNotTrain() throws Exception {
         Run server = run(Map.of());
