@@ -167,10 +167,18 @@ class LauncherScriptTest {
     }
 
     @Test
+    @DisplayName("no heap cap unless ECM_HEAP asks for one: a fixed default would end a large fleet's process")
+    void noHeapCapByDefault() throws Exception {
+        assertFalse(run(Map.of()).last().stream().anyMatch(a -> a.startsWith("-Xmx")));
+        assertFalse(run(Map.of(), "check").last().stream().anyMatch(a -> a.startsWith("-Xmx")));
+    }
+
+    @Test
     @DisplayName("ECM_CDS=off: no archive flag at all; JAVA_OPTS come after the defaults, so they win")
     void cdsOffIsAPlainJavaJar() throws Exception {
-        Run off = run(Map.of("ECM_CDS", "off", "JAVA_OPTS", "-Xmx300m -Dx=y"), "check");
+        Run off = run(Map.of("ECM_CDS", "off", "ECM_HEAP", "128m", "JAVA_OPTS", "-Xmx300m -Dx=y"), "check");
         assertFalse(off.last().stream().anyMatch(a -> a.contains("Archive") || a.contains("AOT")), off.last().toString());
+        assertTrue(off.last().indexOf("-Xmx128m") >= 0, off.last().toString());
         assertTrue(off.last().indexOf("-Xmx300m") > off.last().indexOf("-Xmx128m"), off.last().toString());
         assertTrue(archives().isEmpty());
     }
