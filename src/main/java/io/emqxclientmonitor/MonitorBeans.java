@@ -67,6 +67,8 @@ public class MonitorBeans implements CamelConfiguration {
     /** What the beans are built with under camel export when the real settings do not load (never polled). */
     private static final Map<String, String> EXPORT_STUBS = Map.of("emqx.url", "http://localhost:18083/api",
             "emqx.api.key", "camel-export", "emqx.api.secret", "camel-export", "emqx.clients", "camel-export=camel-export");
+    /** The name camel-micrometer and camel-micrometer-prometheus look the registry up by. */
+    public static final String METRICS_REGISTRY = "metricsRegistry";
     private static final Logger LOG = LoggerFactory.getLogger(MonitorBeans.class);
 
     @Override
@@ -98,8 +100,7 @@ public class MonitorBeans implements CamelConfiguration {
         tracker.removedClientRetention(RemovedClientRetention.parse(
                 settings.value(RemovedClientRetention.SETTING)));
 
-        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        meters.config().meterFilter(MeterFilter.ignoreTags("camelContext"));
+        PrometheusMeterRegistry meters = hostRegistry(registry);
         meters.getPrometheusRegistry().register(new ClientMetricsCollector(tracker, config.flags()));
         meters.getPrometheusRegistry().register(new BuildInfoCollector(BuildInfoCollector.version()));
         for (BrokerState broker : tracker.brokers()) {
@@ -108,7 +109,7 @@ public class MonitorBeans implements CamelConfiguration {
 
         registry.bind("monitorConfig", config);
         registry.bind("clientTracker", tracker);
-        registry.bind("metricsRegistry", meters);
+        registry.bind(METRICS_REGISTRY, meters);
         ScrapeResponder scrapes = new ScrapeResponder(meters, tracker::changes);
         tracker.afterEveryPoll(scrapes::prerender);
         registry.bind("metricsEndpoint", scrapes);
@@ -138,6 +139,25 @@ public class MonitorBeans implements CamelConfiguration {
                     }
                 }));
         describe(config);
+    }
+
+    /**
+     * The host application's Prometheus registry when it has one (camel-micrometer-prometheus binds it as
+     * {@value #METRICS_REGISTRY} and serves it on /observe/metrics), so our families land on its endpoint too;
+     * else ours. If the host's comes later, camel-micrometer-prometheus takes ours by the same name.
+     */
+    private static PrometheusMeterRegistry hostRegistry(Registry registry) {
+        PrometheusMeterRegistry host = registry.lookupByNameAndType(METRICS_REGISTRY, PrometheusMeterRegistry.class);
+        if (host == null) {
+            host = registry.findSingleByType(PrometheusMeterRegistry.class);
+        }
+        if (host != null) {
+            LOG.info("per-client metrics go to the application's own Prometheus registry as well");
+            return host;
+        }
+        PrometheusMeterRegistry ours = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ours.config().meterFilter(MeterFilter.ignoreTags("camelContext"));
+        return ours;
     }
 
     /**
