@@ -80,6 +80,15 @@ public final class BasicAuthGuard implements StartupListener, Handler<RoutingCon
         }
     }
 
+    /** Vert.x routes /metrics for /metrics/ too, so the guard must not tell them apart. */
+    private static String withoutTrailingSlashes(String path) {
+        String trimmed = path == null ? "/" : path;
+        while (trimmed.length() > 1 && trimmed.endsWith("/")) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1);
+        }
+        return trimmed;
+    }
+
     private static String unprinted(java.util.Properties loaded, String key) {
         String env = key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
         for (String value : new String[]{System.getProperty(key), System.getenv(env), loaded.getProperty(key)}) {
@@ -128,7 +137,7 @@ public final class BasicAuthGuard implements StartupListener, Handler<RoutingCon
 
     @Override
     public void handle(RoutingContext ctx) {
-        String path = ctx.normalizedPath();
+        String path = withoutTrailingSlashes(ctx.normalizedPath());
         if (OPEN_PATHS.contains(path) || !(GUARDED_PATHS.contains(path) || path.startsWith(GUARDED_PREFIX))) {
             ctx.next();
             return;

@@ -78,6 +78,10 @@ class HostApplicationTest {
         assertEquals(200, get("http://127.0.0.1:" + port + "/hello", null).statusCode(), "the host's route is not ours to guard");
         assertEquals(401, get("http://127.0.0.1:" + port + "/metrics", null).statusCode(), "ours is guarded");
         assertEquals(200, get("http://127.0.0.1:" + port + "/metrics", "prometheus:s3cret").statusCode());
+        // Vert.x serves /metrics for /metrics/ too: the guard must not tell them apart
+        for (String variant : new String[]{"/metrics/", "//metrics", "/api/v1/clients/", "/api/v1/clients//", "/./metrics"}) {
+            assertEquals(401, get("http://127.0.0.1:" + port + variant, null).statusCode(), variant + " is ours too");
+        }
     }
 
     private static HttpResponse<String> get(String url, String credentials) throws Exception {
