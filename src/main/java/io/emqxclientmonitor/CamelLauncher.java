@@ -32,7 +32,9 @@ public final class CamelLauncher {
     /** @param writtenAs for messages: a setting and where the user wrote it (e.g. a key of --cfg's config.yaml) */
     public static Main create(Map<String, String> overrides, Map<String, String> writtenAs) {
         Main main = new Main();
-        main.configure().addConfiguration(MonitorBeans.class);
+        // application.properties names MonitorBeans (camel.main.configuration-classes), as camel run needs; an older
+        // copy in the working directory without that line still gets it from here (initial: the file wins)
+        main.addInitialProperty("camel.main.configuration-classes", MonitorBeans.class.getName());
         // Camel lets the first location that has a key win: the file in the working directory, then the packed copy
         main.setDefaultPropertyPlaceholderLocation(
                 "file:application.properties;optional=true," + PACKED + "application.properties;optional=true");

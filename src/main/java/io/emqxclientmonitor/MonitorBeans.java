@@ -32,6 +32,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.component.PropertyConfigurerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +47,13 @@ import java.util.function.Function;
  * {@code metricsEndpoint}, {@code healthSteps}, {@code countRetriedRequest}, {@code clientsApi}, {@code apiJson}.
  * Configuration flows in from Camel's properties (application.properties, env, -D). Restores the state file
  * before the first poll and adds the services that write it and that watch the clients files.
+ * <p>
+ * camel-main finds this class itself: {@code camel.main.configuration-classes} in application.properties (so
+ * {@code camel run routes/*.yaml application.properties --dep=…} binds the same beans as {@code java -jar}).
+ * Under {@code camel export} (Camel JBang sets {@value #EXPORT} and stubs every missing placeholder with
+ * {@value PropertyConfigurerSupport#MAGIC_VALUE}) a stubbed setting reads as unset, nothing is checked against the
+ * machine (free port, state file, clients files) and a setting that still does not load is reported, not fatal:
+ * export only needs the routes to load.
  */
 public class MonitorBeans implements CamelConfiguration {
     /** Tests bind a {@link Clock} under this name to step time by hand. */
@@ -56,18 +64,36 @@ public class MonitorBeans implements CamelConfiguration {
     public static final String SETTING_NAMES = "monitorSettingNames";
     /** Bound to {@code true} by {@code check}: one poll, then stop; services that only matter later are not started. */
     public static final String ONE_POLL = "monitorOnePoll";
+    /** The initial property Camel JBang sets when it runs an integration to export it. */
+    public static final String EXPORT = "camel.jbang.export";
+    /** What the beans are built with under camel export when the real settings do not load (never polled). */
+    private static final Map<String, String> EXPORT_STUBS = Map.of("emqx.url", "http://localhost:18083/api",
+            "emqx.api.key", "camel-export", "emqx.api.secret", "camel-export", "emqx.clients", "camel-export=camel-export");
+    /** The name camel-micrometer and camel-micrometer-prometheus look the registry up by. */
+    public static final String METRICS_REGISTRY = "metricsRegistry";
     private static final Logger LOG = LoggerFactory.getLogger(MonitorBeans.class);
 
     @Override
     public void configure(CamelContext context) throws Exception {
         Registry registry = context.getRegistry();
-        SettingSources settings = settings(context.getPropertiesComponent());
+        boolean export = isExport(context.getPropertiesComponent());
+        SettingSources settings = settings(context.getPropertiesComponent(), export);
         @SuppressWarnings("unchecked")
         Map<String, String> writtenAs = registry.lookupByNameAndType(SETTING_NAMES, Map.class);
         Function<String, String> described = writtenAs == null ? Function.identity() : key -> writtenAs.getOrDefault(key, key);
         ConfigLoader loader = new ConfigLoader(settings::value, settings.keys(), described);
-        MonitorConfig config = loader.load();
-        if (Boolean.parseBoolean(settings.value("camel.server.enabled"))) {
+        MonitorConfig config;
+        try {
+            config = loader.load();
+        } catch (ConfigException e) {
+            if (!export) {
+                throw e;
+            }
+            LOG.info("camel export: settings not checked ({}); the exported project checks them when it runs", e.getMessage());
+            loader = new ConfigLoader(EXPORT_STUBS::get, Set.of(), described);
+            config = loader.load();
+        }
+        if (!export && Boolean.parseBoolean(settings.value("camel.server.enabled"))) {
             HttpListener.fromSettings(settings::value, described).requireFree();
         }
         Clock clock = registry.lookupByNameAndType(CLOCK, Clock.class);
@@ -76,8 +102,7 @@ public class MonitorBeans implements CamelConfiguration {
         tracker.removedClientRetention(RemovedClientRetention.parse(
                 settings.value(RemovedClientRetention.SETTING)));
 
-        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        meters.config().meterFilter(MeterFilter.ignoreTags("camelContext"));
+        PrometheusMeterRegistry meters = hostRegistry(registry);
         meters.getPrometheusRegistry().register(new ClientMetricsCollector(tracker, config.flags()));
         meters.getPrometheusRegistry().register(new BuildInfoCollector(BuildInfoCollector.version()));
         for (BrokerState broker : tracker.brokers()) {
@@ -86,7 +111,7 @@ public class MonitorBeans implements CamelConfiguration {
 
         registry.bind("monitorConfig", config);
         registry.bind("clientTracker", tracker);
-        registry.bind("metricsRegistry", meters);
+        registry.bind(METRICS_REGISTRY, meters);
         ScrapeResponder scrapes = new ScrapeResponder(meters, tracker::changes);
         tracker.afterEveryPoll(scrapes::prerender);
         registry.bind("metricsEndpoint", scrapes);
@@ -105,7 +130,9 @@ public class MonitorBeans implements CamelConfiguration {
         registry.bind("clientsApi", new ClientsApi(tracker));
         registry.bind("apiJson", ApiJson.mapper());
         registry.bind("emqxPageJson", io.emqxclientmonitor.emqx.ClientsPage.mapper());
-        keepHistory(context, config, tracker, loader.stateFileReadOnly());
+        if (!export) {
+            keepHistory(context, config, tracker, loader.stateFileReadOnly());
+        }
         StateFileWriter writer = registry.lookupByNameAndType("stateFileWriter", StateFileWriter.class);
         if (!Boolean.TRUE.equals(registry.lookupByNameAndType(ONE_POLL, Boolean.class))) {
             context.addService(new ClientsFileWatcher(tracker, loader.clientsFileCheck(),
@@ -119,22 +146,52 @@ public class MonitorBeans implements CamelConfiguration {
     }
 
     /**
+     * The host application's Prometheus registry when it has one (camel-micrometer-prometheus binds it as
+     * {@value #METRICS_REGISTRY} and serves it on /observe/metrics), so our families land on its endpoint too;
+     * else ours. If the host's comes later, camel-micrometer-prometheus takes ours by the same name.
+     */
+    private static PrometheusMeterRegistry hostRegistry(Registry registry) {
+        PrometheusMeterRegistry host = registry.lookupByNameAndType(METRICS_REGISTRY, PrometheusMeterRegistry.class);
+        if (host == null) {
+            host = registry.findSingleByType(PrometheusMeterRegistry.class);
+        }
+        if (host != null) {
+            LOG.info("per-client metrics go to the application's own Prometheus registry as well");
+            return host;
+        }
+        PrometheusMeterRegistry ours = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ours.config().meterFilter(MeterFilter.ignoreTags("camelContext"));
+        return ours;
+    }
+
+    /**
      * Our settings from every source (see {@link SettingSources}); what env and -D set is handed to Camel's
      * placeholders too, below the override properties, so that the routes see the same values.
      */
-    private static SettingSources settings(PropertiesComponent properties) {
+    private static SettingSources settings(PropertiesComponent properties, boolean export) {
         Properties overrides = properties instanceof org.apache.camel.component.properties.PropertiesComponent camel
                 && camel.getOverrideProperties() != null ? camel.getOverrideProperties() : new Properties();
         Set<String> fileKeys = new java.util.HashSet<>(properties.loadProperties().stringPropertyNames());
         fileKeys.removeAll(overrides.stringPropertyNames());
         SettingSources settings = SettingSources.of(overrides, System.getProperties(), System.getenv(), fileKeys,
-                key -> resolve(properties, key));
+                key -> {
+                    String value = resolve(properties, key);
+                    return export && value != null && value.contains(PropertyConfigurerSupport.MAGIC_VALUE) ? null : value;
+                });
         settings.layered().forEach((key, value) -> {
             if (!overrides.containsKey(key)) {
                 properties.addOverrideProperty(key, value);
             }
         });
         return settings;
+    }
+
+    private static boolean isExport(PropertiesComponent properties) {
+        try {
+            return "true".equalsIgnoreCase(properties.resolveProperty(EXPORT).orElse(null));
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** A value of application.properties; Camel reads {{ as a placeholder there, so a bad one is named. */

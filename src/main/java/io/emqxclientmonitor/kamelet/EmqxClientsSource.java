@@ -169,26 +169,31 @@ public final class EmqxClientsSource {
         return endpoint;
     }
 
-    public List<Object> rows(@ExchangeProperty(POLL) SourcePoll poll, @Body Object page) {
-        return poll.acceptPage(page);
-    }
-
-    public boolean isMonitored(@ExchangeProperty(POLL) SourcePoll poll, @Body Object row) {
-        return poll.brokerPoll().isMonitored(row);
-    }
-
-    public void observe(@ExchangeProperty(POLL) SourcePoll poll, @Body Object row) {
-        poll.observe(row);
+    /** Reads one page and keeps the rows of the monitored clients on it. */
+    public void acceptPage(@ExchangeProperty(POLL) SourcePoll poll, @Body Object page) {
+        for (Object row : poll.acceptPage(page)) {
+            if (poll.brokerPoll().isMonitored(row)) {
+                poll.observe(row);
+            }
+        }
     }
 
     /**
-     * A request failed. Network errors and 5xx are tried again, up to {@code attempts} times in all: the answer is
-     * how long to wait first (exponential back-off from {@code retryDelay}); the route then asks for the same
-     * request again. After a 414 or a 400 for {@code limit} the poll goes on with smaller requests (0). Anything
-     * else ends the poll with a reason (0; {@link #hasNextRequest} is then false).
+     * A request failed. Network errors and 5xx are tried again, up to {@code attempts} times in all: this waits
+     * first (exponential back-off from {@code retryDelay}), then the route's loop asks for the same request again.
+     * After a 414 or a 400 for {@code limit} the poll goes on with smaller requests. Anything else ends the poll
+     * with a reason ({@link #hasNextRequest} is then false).
      */
-    public long requestFailed(@ExchangeProperty(POLL) SourcePoll poll,
-                              @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable error) {
+    public void requestFailed(@ExchangeProperty(POLL) SourcePoll poll,
+                              @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable error) throws InterruptedException {
+        long backOff = nextStep(poll, error);
+        if (backOff > 0) {
+            Thread.sleep(backOff);
+        }
+    }
+
+    /** How long to wait before the request is tried again; 0 if it is not (the poll re-plans or ends). */
+    private long nextStep(SourcePoll poll, Throwable error) {
         BrokerPoll brokerPoll = poll.brokerPoll();
         if (FailureClassifier.isRetryable(error)) {
             int failed = poll.failedAttempt();
@@ -226,7 +231,7 @@ public final class EmqxClientsSource {
      * Whether the poll read every page. Either way the poll's lessons are kept for the next one, and a failure is
      * logged: one WARN line with the reason when it starts or changes, DEBUG while it repeats.
      */
-    public synchronized boolean succeeded(@ExchangeProperty(POLL) SourcePoll poll) {
+    private synchronized boolean succeeded(SourcePoll poll) {
         BrokerPoll brokerPoll = poll.brokerPoll();
         if (brokerPoll.filterIgnoredDetected() && !fullList) {
             LOG.warn("broker {}: EMQX ignores the clientid filter (EMQX before 5.6): reading the full client list instead", brokerAlias);
@@ -253,8 +258,14 @@ public final class EmqxClientsSource {
         return false;
     }
 
-    /** The EMQX rows (JSON objects as Maps, keys as EMQX sends them) of the monitored clients EMQX listed. */
+    /**
+     * The EMQX rows (JSON objects as Maps, keys as EMQX sends them) of the monitored clients EMQX listed; none if
+     * the poll failed (see {@link #succeeded}).
+     */
     public List<Map<?, ?>> records(@ExchangeProperty(POLL) SourcePoll poll) {
+        if (!succeeded(poll)) {
+            return List.of();
+        }
         return poll.records(broker.clients().stream().map(MonitoredClient::clientId).toList());
     }
 

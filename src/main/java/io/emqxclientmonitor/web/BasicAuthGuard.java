@@ -17,8 +17,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * HTTP Basic authentication in front of every route of the exporter's HTTP server except the Kubernetes probes
- * ({@code /-/healthy}, {@code /-/ready}), when {@code monitor.web.basic-auth.users} lists users. A Vert.x handler
+ * HTTP Basic authentication in front of the exporter's own paths ({@code /}, {@code /metrics},
+ * {@code /api/v1/clients…}; not the Kubernetes probes {@code /-/healthy}, {@code /-/ready}, and not the routes of an
+ * application that embeds the exporter), when {@code monitor.web.basic-auth.users} lists users. A Vert.x handler
  * placed before the platform-http routes: an unauthenticated request never reaches Camel. Camel's own
  * {@code camel.server.authentication*} only knows plain-text passwords in a properties file, hence this.
  *
@@ -30,6 +31,9 @@ import java.util.Set;
  */
 public final class BasicAuthGuard implements StartupListener, Handler<RoutingContext> {
     static final Set<String> OPEN_PATHS = Set.of("/-/healthy", "/-/ready");
+    /** The exporter's own paths (routes/*.yaml): only these are guarded, so a host application's routes stay its own. */
+    static final Set<String> GUARDED_PATHS = Set.of("/", "/metrics", "/api/v1/clients");
+    private static final String GUARDED_PREFIX = "/api/v1/clients/";
     private static final Logger LOG = LoggerFactory.getLogger(BasicAuthGuard.class);
     private static final String CHALLENGE = "Basic realm=\"emqx-client-monitor\", charset=\"UTF-8\"";
     private static final int REMEMBERED = 256;
@@ -74,6 +78,15 @@ public final class BasicAuthGuard implements StartupListener, Handler<RoutingCon
             int port = Integer.parseInt(properties.resolveProperty("camel.server.port").orElse("8080").trim());
             context.addStartupListener(new BasicAuthGuard(users, port));
         }
+    }
+
+    /** Vert.x routes /metrics for /metrics/ too, so the guard must not tell them apart. */
+    private static String withoutTrailingSlashes(String path) {
+        String trimmed = path == null ? "/" : path;
+        while (trimmed.length() > 1 && trimmed.endsWith("/")) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1);
+        }
+        return trimmed;
     }
 
     private static String unprinted(java.util.Properties loaded, String key) {
@@ -124,7 +137,8 @@ public final class BasicAuthGuard implements StartupListener, Handler<RoutingCon
 
     @Override
     public void handle(RoutingContext ctx) {
-        if (OPEN_PATHS.contains(ctx.normalizedPath())) {
+        String path = withoutTrailingSlashes(ctx.normalizedPath());
+        if (OPEN_PATHS.contains(path) || !(GUARDED_PATHS.contains(path) || path.startsWith(GUARDED_PREFIX))) {
             ctx.next();
             return;
         }

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * deploy/camel-k/integration.yaml: a self-managed (kit-less) Camel K Integration consistent with the plain
  * manifests it relies on (Secret and ConfigMap of deploy/kubernetes) and with the chart's container settings.
- * No Camel K schema is available offline, so this checks structure and consistency, not the CRD itself.
+ * The CRD schema itself is checked by {@link CamelKCrdTest}.
  */
 class CamelKIntegrationTest {
 

@@ -43,7 +43,11 @@ class KameletDefinitionTest {
         assertFalse(kamelet.at("/metadata/annotations/camel.apache.org~1provider").asText().isBlank());
         assertEquals("Preview", kamelet.at("/metadata/annotations/camel.apache.org~1kamelet.support.level").asText());
         assertEquals(projectVersion(), kamelet.at("/metadata/annotations/camel.apache.org~1catalog.version").asText());
-        assertEquals("application/json", kamelet.at("/spec/types/out/mediaType").asText());
+        assertEquals("application/json", kamelet.at("/spec/dataTypes/out/types/json/mediaType").asText(),
+                "dataTypes, not the deprecated types");
+        assertTrue(kamelet.at("/spec/types").isMissingNode(), "no deprecated spec.types");
+        assertTrue(kamelet.at("/metadata/annotations/camel.apache.org~1kamelet.icon").asText().startsWith("data:image/svg+xml;base64,"),
+                "an icon, as catalog Kamelets carry");
         assertTrue(text.contains("- to: \"kamelet:sink\""), "a source ends in kamelet:sink");
     }
 
@@ -113,6 +117,16 @@ class KameletDefinitionTest {
             assertTrue(properties.has(name) || name.equals(beanName) || name.equals("routeId"), "{{" + name + "}} is a parameter");
         }
         properties.fieldNames().forEachRemaining(p -> assertTrue(used.contains(p), p + " is used by the template"));
+    }
+
+    @Test
+    void theTemplateBeanHasANameNoParameterValueCanEqualAndNoToDEvaluatesABean() {
+        String beanName = kamelet.at("/spec/template/beans/0/name").asText();
+        assertFalse(properties.has(beanName), "the bean's name is not a parameter's");
+        properties.fields().forEachRemaining(p -> assertFalse(beanName.equals(p.getValue().path("default").asText()),
+                p.getKey() + "'s default equals the bean's name, which breaks {{" + beanName + "}}"));
+        // Camel JBang resolves toD: ${bean:...} as a component named "${bean" (the exporter's setVariable pattern works)
+        assertFalse(text.contains("${bean:"), "no ${bean:...} anywhere in the template");
     }
 
     private static String jsonType(JsonNode value) {
