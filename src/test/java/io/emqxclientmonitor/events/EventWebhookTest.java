@@ -4,6 +4,7 @@ import io.emqxclientmonitor.simulator.EmqxSimulator;
 import io.emqxclientmonitor.simulator.SimulatorOptions;
 import io.emqxclientmonitor.simulator.SteppedClock;
 import io.emqxclientmonitor.state.ClientView;
+import io.emqxclientmonitor.support.Exposition;
 import io.emqxclientmonitor.support.Fleets;
 import io.emqxclientmonitor.support.LogCapture;
 import io.emqxclientmonitor.support.RunningExporter;
@@ -109,6 +110,41 @@ class EventWebhookTest {
         assertFalse(room2.connected());
         assertEquals(1, room2.disconnects());
         assertEquals("keepalive_timeout", room2.lastDisconnectReason());
+    }
+
+    @Test
+    @DisplayName("with the feed on: drops by reason per client, and per broker event_feed_up, events_total, events_invalid_total, "
+            + "event_missed_sessions_total; promtool accepts the exposition")
+    void eventMetrics() throws Exception {
+        start(Map.of("emqx.events.webhook.enabled", "true"));
+        post(ruleDisconnect(ROOM2, connectedAtOfRoom2(), "keepalive_timeout"), null);
+        post(ruleDisconnect("someone-else", 1_767_225_600_000L, "weird_new_reason"), null);
+        post("garbage", null);
+        Exposition metrics = new Exposition(exporter.scrape());
+        String room2 = "alias=\"QingpingCO2_Room2\",broker=\"emqx\",client_id=\"" + ROOM2 + "\"";
+        assertEquals(1, metrics.valueOf("emqx_client_monitor_disconnects_by_reason_total", room2 + ",reason=\"keepalive_timeout\""));
+        assertEquals(1, metrics.valueOf("emqx_client_monitor_event_feed_up", "broker=\"emqx\""));
+        assertEquals(2, metrics.valueOf("emqx_client_monitor_events_total", "broker=\"emqx\",event=\"disconnected\""));
+        assertEquals(0, metrics.valueOf("emqx_client_monitor_events_total", "broker=\"emqx\",event=\"connected\""));
+        assertEquals(1, metrics.valueOf("emqx_client_monitor_events_invalid_total", "broker=\"emqx\""));
+        assertEquals(0, metrics.valueOf("emqx_client_monitor_event_missed_sessions_total", "broker=\"emqx\""));
+        emqx.fleet().client(ROOM2).connect(); // a session no event announced (the simulator here has no feed)
+        exporter.pollNow();
+        metrics = new Exposition(exporter.scrape());
+        assertEquals(1, metrics.valueOf("emqx_client_monitor_event_missed_sessions_total", "broker=\"emqx\""));
+        assertTrue(metrics.samples("emqx_client_monitor_disconnects_by_reason_total").stream().allMatch(s -> s.contains(ROOM2)),
+                "only monitored clients have series");
+        io.emqxclientmonitor.support.Promtool.assertClean(exporter.scrape());
+    }
+
+    @Test
+    @DisplayName("with the feed off (the default) none of the event families is exported")
+    void noEventFamiliesWithoutTheFeed() {
+        start(Map.of());
+        String text = exporter.scrape();
+        assertFalse(text.contains("disconnects_by_reason"));
+        assertFalse(text.contains("event_feed_up"));
+        assertFalse(text.contains("emqx_client_monitor_events_total"));
     }
 
     @Test
