@@ -416,13 +416,19 @@ public final class ClientState {
                 keepalive, subscriptions, inflight, base.clone(), last.clone(), connects, disconnects, lastSeen,
                 lastDisconnect, offlineSince, lastReconnectGap == null ? null : lastReconnectGap.toMillis(),
                 sessions.completed(), sessions.shortestMillisRaw(), sessions.longestMillisRaw(),
-                sessions.totalMillisRaw(), events.events(), snapshot(sessionDurations), snapshot(offlineDurations));
+                sessions.totalMillisRaw(), events.events(), snapshot(sessionDurations), snapshot(offlineDurations),
+                lastDisconnectReason, disconnectsByReason == null ? null : disconnectsByReason.clone());
     }
 
     synchronized void restore(StoredClient stored) {
         seen = stored.seen();
         present = false;
         connected = stored.connected();
+        lastDisconnectReason = stored.lastDisconnectReason() == null ? null : DisconnectReason.label(stored.lastDisconnectReason());
+        if (stored.disconnectsByReason() != null) {
+            disconnectsByReason = new long[DisconnectReason.LABELS.size()];
+            copyInto(stored.disconnectsByReason(), disconnectsByReason);
+        }
         createdAt = stored.createdAt();
         connectedAt = stored.connectedAt();
         connectedAtReported = connectedAt != null;

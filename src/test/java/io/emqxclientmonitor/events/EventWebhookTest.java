@@ -148,6 +148,26 @@ class EventWebhookTest {
     }
 
     @Test
+    @DisplayName("the last disconnect reason is in the JSON API (client and recent events) and survives a restart from the state file")
+    void lastReasonInJsonApiAndStateFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        String stateFile = dir.resolve("state.json").toString();
+        start(Map.of("emqx.events.webhook.enabled", "true", "monitor.state-file", stateFile));
+        post(ruleDisconnect(ROOM2, connectedAtOfRoom2(), "not_authorized"), null);
+        String document = exporter.get("/api/v1/clients/QingpingCO2_Room2", null).body();
+        assertTrue(document.contains("\"last_disconnect_reason\":\"not_authorized\""), document);
+        assertTrue(document.contains("\"event\":\"disconnect\",\"estimated\":false,\"session_seconds\":60.0,\"offline_seconds\":null,\"reason\":\"not_authorized\""), document);
+        exporter.close();
+        Map<String, String> properties = RunningExporter.defaults(emqx);
+        properties.put("emqx.clients", Fleets.SMALL_FLEET_CLIENTS);
+        properties.put("emqx.events.webhook.enabled", "true");
+        properties.put("monitor.state-file", stateFile);
+        exporter = RunningExporter.start(properties, clock);
+        assertEquals("not_authorized", view(ROOM2).lastDisconnectReason());
+        assertEquals(1, view(ROOM2).disconnectsByReason()[DisconnectReason.index("not_authorized")]);
+        assertEquals("not_authorized", view(ROOM2).recentEvents().get(view(ROOM2).recentEvents().size() - 1).reason());
+    }
+
+    @Test
     @DisplayName("with a token set, a request without it or with a wrong one gets one cheap 401, no log line, and changes nothing")
     void wrongTokenIs401() {
         start(Map.of("emqx.events.webhook.enabled", "true", "emqx.events.webhook.token", "s3cret-token"));
