@@ -80,6 +80,11 @@ class EventIntakeTest {
         assertEquals(EventIntake.Outcome.INVALID, intake.accept("emqx", "sys", null,
                 ("{\"clientid\":\"c0\",\"connected_at\":" + NOW.plus(Duration.ofDays(30)).toEpochMilli() + "}").getBytes(StandardCharsets.UTF_8)),
                 "a time far in the future is garbage");
+        assertEquals(EventIntake.Outcome.INVALID, intake.accept("emqx", "sys", null,
+                        connect("c0", NOW.plus(Duration.ofMinutes(10)).toEpochMilli())),
+                "a connect 10 minutes ahead of our clock would hold the client 'connected' against every poll until then");
+        assertEquals(EventIntake.Outcome.ACCEPTED, intake.accept("emqx", "sys", null,
+                        connect("c0", NOW.plus(Duration.ofSeconds(30)).toEpochMilli())), "a little clock skew is fine");
         assertEquals(EventIntake.Outcome.UNKNOWN_BROKER, intake.accept("nope", "sys", null, connect("c0", at)));
         assertEquals(EventIntake.Outcome.IGNORED_UNMONITORED, intake.accept("emqx", "sys", null, connect("stranger", at)));
     }
