@@ -42,6 +42,8 @@ public final class MqttFeed implements Service {
     private volatile boolean running;
     private volatile String topic;
     private volatile int qos;
+    /** The reason last reported down, null while connected. */
+    private volatile String lastReason;
 
     public MqttFeed(MqttFeedSettings settings, FeedSignals signals) {
         this.settings = settings;
@@ -124,11 +126,25 @@ public final class MqttFeed implements Service {
             return;
         }
         backoff.reset();
+        lastReason = null;
         signals.feedConnected(settings.brokerAlias());
     }
 
     private void failed(ConnectFailure failure) {
-        signals.feedDown(settings.brokerAlias(), failure.reason(), failure.message());
+        // after a lost connection, finding nothing listening is the same outage: one reason (and one WARN) for it
+        boolean sameOutage = "disconnected".equals(lastReason) && "unreachable".equals(failure.reason());
+        if (!sameOutage) {
+            lastReason = failure.reason();
+            signals.feedDown(settings.brokerAlias(), failure.reason(), failure.message());
+        }
+        schedule(backoff.next());
+    }
+
+    private void lost(MqttDisconnectResponse response) {
+        lastReason = "disconnected";
+        signals.feedDown(settings.brokerAlias(), "disconnected", "lost the MQTT connection to " + settings.url()
+                + " (" + ConnectFailure.describe(response) + "): reconnecting; the polls repair what the feed misses"
+                + " meanwhile");
         schedule(backoff.next());
     }
 
@@ -204,10 +220,7 @@ public final class MqttFeed implements Service {
             super.setCallback(new MqttCallback() {
                 @Override
                 public void disconnected(MqttDisconnectResponse response) {
-                    signals.feedDown(settings.brokerAlias(), "disconnected", "lost the MQTT connection to "
-                            + settings.url() + " (" + ConnectFailure.describe(response) + "): reconnecting; the polls"
-                            + " repair what the feed misses meanwhile");
-                    schedule(backoff.next());
+                    lost(response);
                 }
 
                 @Override
