@@ -1,5 +1,7 @@
 package io.emqxclientmonitor.config;
 
+import io.emqxclientmonitor.events.mqtt.MqttFeedSettingsReader;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -51,6 +53,14 @@ public final class KnownSettings {
     static {
         for (String flag : MetricFlags.defaultsByName().keySet()) {
             GLOBAL.add(ConfigLoader.FLAG_PREFIX + flag.replace('_', '-'));
+        }
+        // the MQTT event feed (issue 9): emqx.events.mqtt.<key>, per broker emqx.broker.<name>.events.mqtt.<key>
+        for (String key : MqttFeedSettingsReader.PER_BROKER_KEYS) {
+            GLOBAL.add(MqttFeedSettingsReader.PREFIX + key);
+            PER_BROKER.add("events.mqtt." + key);
+        }
+        for (String key : MqttFeedSettingsReader.GLOBAL_KEYS) {
+            GLOBAL.add(MqttFeedSettingsReader.PREFIX + key);
         }
     }
 
