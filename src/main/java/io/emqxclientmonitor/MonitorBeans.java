@@ -7,6 +7,8 @@ import io.emqxclientmonitor.config.HttpListener;
 import io.emqxclientmonitor.config.SettingSources;
 import io.emqxclientmonitor.config.MonitorConfig;
 import io.emqxclientmonitor.emqx.AbandonPollsOnStop;
+import io.emqxclientmonitor.events.EventFeeds;
+import io.emqxclientmonitor.events.EventIntake;
 import io.emqxclientmonitor.emqx.EmqxEndpoints;
 import io.emqxclientmonitor.emqx.EmqxPollSteps;
 import io.emqxclientmonitor.metrics.BrokerMeters;
@@ -101,6 +103,12 @@ public class MonitorBeans implements CamelConfiguration {
             }
         });
         registry.bind("clientsApi", new ClientsApi(tracker));
+        Map<String, io.emqxclientmonitor.config.EventFeedConfig> eventFeeds =
+                EventFeeds.configure(config, tracker, settings::value, described);
+        EventIntake events = new EventIntake(tracker);
+        registry.bind("eventFeedConfigs", eventFeeds);
+        registry.bind("emqxEvents", events);
+        registry.bind("emqxEventsWebhook", new io.emqxclientmonitor.events.EventWebhook(events, eventFeeds));
         registry.bind("apiJson", ApiJson.mapper());
         registry.bind("emqxPageJson", io.emqxclientmonitor.emqx.ClientsPage.mapper());
         keepHistory(context, config, tracker, loader.stateFileReadOnly());

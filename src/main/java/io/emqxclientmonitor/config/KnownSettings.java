@@ -51,6 +51,12 @@ public final class KnownSettings {
             "api.key", "api.secret", "timeout-seconds", "attempts", "tls.ca-bundle", "tls.insecure", "clients", "clients-file"));
 
     static {
+        // the live event feed (issue 9): every key per broker, falling back to emqx.events.*
+        for (String key : EventFeedConfig.KEYS) {
+            GLOBAL.add("emqx." + key);
+            PER_BROKER.add(key);
+            FALLS_BACK.add(key);
+        }
         for (String flag : MetricFlags.defaultsByName().keySet()) {
             GLOBAL.add(ConfigLoader.FLAG_PREFIX + flag.replace('_', '-'));
         }

@@ -25,6 +25,12 @@ public final class Fleet {
     private final TreeMap<String, SimulatedClient> clients = new TreeMap<>(ClientIdOrder.UTF8_BYTES);
 
     private final HostileRows hostileRows = new HostileRows();
+    private volatile FleetEvents events = FleetEvents.NONE;
+
+    /** Tells {@code listener} of every connect and disconnect from now on (e.g. {@link SimulatedEvents}). */
+    public void onEvents(FleetEvents listener) {
+        events = Objects.requireNonNull(listener, "listener");
+    }
 
     /** Row-level misbehaviour of the listing (duplicates, extreme counters); off until armed. */
     public HostileRows hostileRows() {
@@ -66,7 +72,7 @@ public final class Fleet {
             if (clients.containsKey(clientId)) {
                 throw new IllegalArgumentException("client already in the fleet: " + clientId);
             }
-            SimulatedClient client = new SimulatedClient(lock, clock, clientId);
+            SimulatedClient client = new SimulatedClient(lock, clock, clientId, () -> events);
             clients.put(clientId, client);
             return client;
         }

@@ -44,10 +44,17 @@ public final class SimulatedClient {
     private String username;
     private ClientRow staleTakeoverRow;
 
+    private final java.util.function.Supplier<FleetEvents> events;
+
     SimulatedClient(Object lock, Clock clock, String clientId) {
+        this(lock, clock, clientId, () -> FleetEvents.NONE);
+    }
+
+    SimulatedClient(Object lock, Clock clock, String clientId, java.util.function.Supplier<FleetEvents> events) {
         this.lock = lock;
         this.clock = clock;
         this.clientId = clientId;
+        this.events = events;
         this.presence = Presence.ABSENT;
         connect();
     }
@@ -61,8 +68,13 @@ public final class SimulatedClient {
      * {@code created_at} survives only if a persistent session was still there to resume.
      */
     public SimulatedClient connect() {
+        Instant replaced;
+        Instant now;
+        boolean cleanStart;
         synchronized (lock) {
-            Instant now = now();
+            now = now();
+            replaced = presence == Presence.CONNECTED ? connectedAt : null;
+            cleanStart = !persistentSession;
             expireSessionIfDue(now);
             boolean resumesSession = persistentSession && presence != Presence.ABSENT;
             if (!resumesSession) {
@@ -73,8 +85,13 @@ public final class SimulatedClient {
             presence = Presence.CONNECTED;
             counters = new long[Counter.values().length];
             connections++;
-            return this;
         }
+        if (replaced != null) {
+            // a new connection with the same id ends the old one: EMQX says takenover (session kept) or discarded
+            events.get().disconnected(clientId, replaced, now, cleanStart ? "discarded" : "takenover");
+        }
+        events.get().connected(clientId, now, cleanStart, keepalive);
+        return this;
     }
 
     /**
@@ -83,6 +100,13 @@ public final class SimulatedClient {
      *                    Disconnecting a client that is not connected changes nothing.
      */
     public SimulatedClient disconnect(boolean keepSession) {
+        return disconnect(keepSession, "normal");
+    }
+
+    /** @param reason EMQX's disconnect reason for the event (e.g. {@code keepalive_timeout}, {@code tcp_closed}) */
+    public SimulatedClient disconnect(boolean keepSession, String reason) {
+        Instant started;
+        Instant ended;
         synchronized (lock) {
             if (presence != Presence.CONNECTED) {
                 if (!keepSession) {
@@ -91,14 +115,17 @@ public final class SimulatedClient {
                 return this;
             }
             disconnectedAt = now();
+            started = connectedAt;
+            ended = disconnectedAt;
             if (keepSession) {
                 persistentSession = true;
                 presence = Presence.SESSION_ONLY;
             } else {
                 presence = Presence.ABSENT;
             }
-            return this;
         }
+        events.get().disconnected(clientId, started, ended, reason);
+        return this;
     }
 
     /**

@@ -21,6 +21,7 @@ public final class BrokerState {
     static final int POLLS_BETWEEN_FILTER_PROBES = 240;
 
     private final BrokerHealth health = new BrokerHealth();
+    private final EventFeedStats eventFeed = new EventFeedStats();
     private final int eventRetention;
     private volatile BrokerConfig config;
     private volatile Map<String, ClientState> clients = Map.of();
@@ -122,7 +123,12 @@ public final class BrokerState {
         return clients.values();
     }
 
-    ClientState client(String clientId) {
+    public EventFeedStats eventFeed() {
+        return eventFeed;
+    }
+
+    /** The monitored client with this id, or null (a map lookup: cheap for events of clients nobody monitors). */
+    public ClientState client(String clientId) {
         return clients.get(clientId);
     }
 

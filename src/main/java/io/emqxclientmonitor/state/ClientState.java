@@ -3,6 +3,8 @@ package io.emqxclientmonitor.state;
 import io.emqxclientmonitor.config.MonitoredClient;
 import io.emqxclientmonitor.emqx.ClientRecord;
 import io.emqxclientmonitor.emqx.EmqxCounter;
+import io.emqxclientmonitor.events.ClientEvent;
+import io.emqxclientmonitor.events.DisconnectReason;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -47,6 +49,12 @@ public final class ClientState {
     private boolean polled;
     /** The numeric fields already logged as invalid (bits of {@link ClientRecord#invalidFields()}): logged once each. */
     private long reportedInvalid;
+    /** Allocated at the first session: which connected_at were counted (see {@link SessionLedger}). */
+    private SessionLedger ledger;
+    /** The reason of the latest drop (EMQX's, or {@code unknown} when only a poll saw it), null before any. */
+    private String lastDisconnectReason;
+    /** Drops by {@link DisconnectReason#LABELS} index; allocated at the first drop. */
+    private long[] disconnectsByReason;
 
     public ClientState(String broker, MonitoredClient client, int eventRetention) {
         this.broker = broker;
@@ -63,8 +71,15 @@ public final class ClientState {
      * also catches a connection that began and ended between two polls while EMQX kept its session), when the
      * client comes back connected after being offline or absent, and at first sight of a connected client.
      */
-    public synchronized void observe(ClientRecord record, Instant pollTime) {
+    public synchronized long observe(ClientRecord record, Instant pollTime) {
+        long connectsBefore = seen ? connects : Long.MAX_VALUE; // first sight: not a session events missed
         Instant reportedStart = record.connectedAt();
+        if (record.connected() && reportedStart != null && ledger != null && ledger.ended(reportedStart.toEpochMilli())) {
+            // an event already ended this connection; the poll's snapshot was taken before it
+            record = new ClientRecord(record.clientId(), record.username(), false, record.createdAt(), reportedStart,
+                    orKeep(lastDisconnect, pollTime), record.keepalive(), record.subscriptions(), record.inflight(),
+                    record.counters(), record.invalidFields());
+        }
         boolean newerConnection = reportedStart != null && (connectedAt == null || reportedStart.isAfter(connectedAt));
         boolean sameKnownSession = seen && reportedStart != null && reportedStart.equals(connectedAt);
         // A row of an older session (a takeover's stale row, listed alone or reordered; an offline durable session
@@ -72,6 +87,12 @@ public final class ClientState {
         boolean olderSession = seen && connectedAtReported && reportedStart != null && reportedStart.isBefore(connectedAt);
         if (!olderSession) {
             foldCounters(record, seen && newerConnection, sameKnownSession);
+        }
+        if (olderSession && ledger != null && ledger.started(connectedAt.toEpochMilli())) {
+            // events already told of a newer connection than this poll's snapshot: nothing here is news
+            polled = true;
+            present = true;
+            return Math.max(0, connects - connectsBefore);
         }
         if (seen) {
             trackSessions(record, pollTime, newerConnection);
@@ -91,12 +112,13 @@ public final class ClientState {
         if (record.connected()) {
             lastSeen = pollTime;
         }
+        return Math.max(0, connects - connectsBefore);
     }
 
     /** A successful poll did not list the client: its session is gone (a drop if it was connected). */
     public synchronized void absent(Instant pollTime) {
         if (connected) {
-            endSession(pollTime, true);
+            endSession(pollTime, true, null);
         }
         polled = true;
         present = false;
@@ -168,17 +190,17 @@ public final class ClientState {
             if (wasConnected) {
                 // The previous connection ended unseen between two polls. EMQX ends it at the latest when the new
                 // one connects (session takeover), so that is its end; how long the client was offline is unknown.
-                endSession(start, true);
+                endSession(start, true, null);
                 startSession(start, startEstimated, false);
             } else {
                 startSession(start, startEstimated, true);
             }
             if (!record.connected()) {
                 // the new connection ended before this poll too; EMQX still lists its session
-                endSession(orKeep(record.disconnectedAt(), pollTime), record.disconnectedAt() == null);
+                endSession(orKeep(record.disconnectedAt(), pollTime), record.disconnectedAt() == null, null);
             }
         } else if (wasConnected && !record.connected()) {
-            endSession(orKeep(record.disconnectedAt(), pollTime), record.disconnectedAt() == null);
+            endSession(orKeep(record.disconnectedAt(), pollTime), record.disconnectedAt() == null, null);
         }
     }
 
@@ -197,19 +219,126 @@ public final class ClientState {
         connectedAt = start;
         connectedAtReported = !estimated;
         connected = true;
+        if (!estimated) {
+            ledger().markStarted(start.toEpochMilli());
+        }
     }
 
-    private void endSession(Instant at, boolean estimated) {
+    /** @param reason EMQX's reason, null when no event told it (counted as {@code unknown}) */
+    private void endSession(Instant at, boolean estimated, String reason) {
         disconnects++;
         lastDisconnect = at;
         offlineSince = at;
-        events.add(EventRing.Kind.DISCONNECT, at, estimated);
+        String label = DisconnectReason.label(reason);
+        countReason(label);
+        events.add(EventRing.Kind.DISCONNECT, at, estimated, label);
+        if (connectedAt != null && connectedAtReported) {
+            ledger().markEnded(connectedAt.toEpochMilli());
+        }
         if (connectedAt != null && !at.isBefore(connectedAt)) {
             Duration session = Duration.between(connectedAt, at);
             sessions.add(session);
             sessionDurations().observe(session);
         }
         connected = false;
+    }
+
+    private void countReason(String label) {
+        lastDisconnectReason = label;
+        if (disconnectsByReason == null) {
+            disconnectsByReason = new long[DisconnectReason.LABELS.size()];
+        }
+        disconnectsByReason[DisconnectReason.index(label)]++;
+    }
+
+    private SessionLedger ledger() {
+        if (ledger == null) {
+            ledger = new SessionLedger();
+        }
+        return ledger;
+    }
+
+    /** What an event did to the client. */
+    public enum EventEffect { APPLIED, DUPLICATE }
+
+    /**
+     * EMQX announced a connect or a disconnect of this client (research emqx-events.md §4.5). A session is its
+     * {@code connected_at}: one already counted, by an event or a poll, is not counted again; an older session's
+     * disconnect (a {@code takenover} arriving after the new connect) counts that session's drop without touching
+     * the current one; a session whose connect was missed is counted from its disconnect.
+     */
+    public synchronized EventEffect onEvent(ClientEvent event, Instant now) {
+        return event.kind() == ClientEvent.Kind.CONNECTED ? connectedEvent(event.connectedAt())
+                : disconnectedEvent(event.connectedAt(), orKeep(event.disconnectedAt(), now), event.disconnectedAt() == null,
+                event.reason());
+    }
+
+    private EventEffect connectedEvent(Instant start) {
+        long key = start.toEpochMilli();
+        if (ledger().started(key) || (connectedAtReported && start.equals(connectedAt))) {
+            ledger.markStarted(key);
+            return EventEffect.DUPLICATE;
+        }
+        if (connectedAt == null || start.isAfter(connectedAt) || !connectedAtReported) {
+            boolean wasConnected = connected;
+            if (wasConnected) {
+                endSession(start, true, null); // its disconnect event is late or lost: EMQX ended it by this connect
+            }
+            startSession(start, false, !wasConnected && seen);
+        } else {
+            connects++; // an older session, delivered late: counted, the current one stays as it is
+            events.add(EventRing.Kind.CONNECT, start, false);
+            ledger.markStarted(key);
+        }
+        seen = true;
+        return EventEffect.APPLIED;
+    }
+
+    private EventEffect disconnectedEvent(Instant start, Instant end, boolean endEstimated, String reason) {
+        if (start == null) {
+            return unpairedDisconnect(end, endEstimated, reason);
+        }
+        long key = start.toEpochMilli();
+        if (ledger().ended(key)) {
+            return EventEffect.DUPLICATE;
+        }
+        boolean current = connectedAt != null && start.equals(connectedAt) && connectedAtReported;
+        if (current && connected) {
+            endSession(end, endEstimated, reason);
+        } else if (current || ledger.started(key)) {
+            // counted and ended already (by a poll, as unknown, or by the next connect): only the reason is news
+            ledger.markEnded(key);
+            if (current) {
+                lastDisconnectReason = DisconnectReason.label(reason);
+            }
+        } else if (connectedAt == null || !connectedAtReported || start.isAfter(connectedAt)) {
+            // a whole session whose connect was missed
+            if (connected) {
+                endSession(start, true, null);
+            }
+            startSession(start, false, seen);
+            endSession(end, endEstimated, reason);
+        } else {
+            // an older session nobody counted, delivered late: count it, leave the current one alone
+            connects++;
+            disconnects++;
+            countReason(DisconnectReason.label(reason));
+            events.add(EventRing.Kind.CONNECT, start, false);
+            events.add(EventRing.Kind.DISCONNECT, end, endEstimated, DisconnectReason.label(reason));
+            ledger.markStarted(key);
+            ledger.markEnded(key);
+        }
+        seen = true;
+        return EventEffect.APPLIED;
+    }
+
+    /** Rule events before EMQX 5.8.6 carry no connected_at on a disconnect: pair by time, never end a newer session. */
+    private EventEffect unpairedDisconnect(Instant end, boolean endEstimated, String reason) {
+        if (!connected || DisconnectReason.replaced(reason) || (connectedAt != null && end.isBefore(connectedAt))) {
+            return EventEffect.DUPLICATE;
+        }
+        endSession(end, endEstimated, reason);
+        return EventEffect.APPLIED;
     }
 
     private DurationHistogram sessionDurations() {
@@ -245,7 +374,8 @@ public final class ClientState {
                 connects, disconnects, lastSeen, lastDisconnect, offlineSince, lastReconnectGap,
                 sessions.completed(), sessions.shortest(), sessions.longest(), sessions.average(),
                 withEvents ? events.events() : List.of(),
-                polled, snapshot(sessionDurations), snapshot(offlineDurations));
+                polled, snapshot(sessionDurations), snapshot(offlineDurations), lastDisconnectReason,
+                disconnectsByReason == null ? null : disconnectsByReason.clone());
     }
 
     private static DurationHistogram.Snapshot snapshot(DurationHistogram histogram) {
@@ -282,7 +412,7 @@ public final class ClientState {
         sessions.restore(stored.completedSessions(), stored.shortestSessionMillis(), stored.longestSessionMillis(),
                 stored.totalSessionMillis());
         if (stored.events() != null) {
-            stored.events().forEach(e -> events.add(e.kind(), e.at(), e.estimated()));
+            stored.events().forEach(e -> events.add(e.kind(), e.at(), e.estimated(), e.reason()));
         }
         double[] bounds = DurationHistogram.boundsSeconds();
         if (stored.sessionDurations() != null && stored.sessionDurations().count() > 0) {

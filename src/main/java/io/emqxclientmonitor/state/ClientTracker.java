@@ -123,6 +123,11 @@ public final class ClientTracker {
         }
     }
 
+    /** An event changed a client: a scrape renders again. */
+    public void eventApplied() {
+        changes.incrementAndGet();
+    }
+
     /** Called after every poll is applied, failed ones too (used to render /metrics before the next scrape). */
     public void afterEveryPoll(Runnable listener) {
         afterEveryPoll.add(listener);
@@ -162,7 +167,7 @@ public final class ClientTracker {
             }
             ClientRecord record = records.get(client.client().clientId());
             if (record != null) {
-                client.observe(record, now);
+                broker.eventFeed().countMissed(client.observe(record, now));
                 reportInvalid(broker, client, record);
             } else {
                 client.absent(now);

@@ -14,6 +14,8 @@ import java.util.List;
  * @param polled           a successful poll has been applied to it since it was configured in this process
  * @param sessionDurations completed connections (connect to drop)
  * @param offlineDurations completed offline periods (seen drop to reconnect)
+ * @param lastDisconnectReason the latest drop's reason label (EMQX's, {@code unknown} if only a poll saw it), or null
+ * @param disconnectsByReason  drops by index of {@link io.emqxclientmonitor.events.DisconnectReason#LABELS}, or null
  */
 public record ClientView(String broker, String alias, String clientId,
                          boolean seen, boolean present, boolean connected,
@@ -25,7 +27,8 @@ public record ClientView(String broker, String alias, String clientId,
                          Duration shortestSession, Duration longestSession, Duration averageSession,
                          List<EventRing.Event> recentEvents,
                          boolean polled, DurationHistogram.Snapshot sessionDurations,
-                         DurationHistogram.Snapshot offlineDurations) {
+                         DurationHistogram.Snapshot offlineDurations,
+                         String lastDisconnectReason, long[] disconnectsByReason) {
 
     /** Connected; disconnected (EMQX keeps its session); absent (EMQX does not list it); unknown (not polled yet). */
     public enum Presence { CONNECTED, DISCONNECTED, ABSENT, UNKNOWN }
