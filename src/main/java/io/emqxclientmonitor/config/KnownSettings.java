@@ -60,14 +60,8 @@ public final class KnownSettings {
         for (String flag : MetricFlags.defaultsByName().keySet()) {
             GLOBAL.add(ConfigLoader.FLAG_PREFIX + flag.replace('_', '-'));
         }
-        // the MQTT event feed (issue 9): emqx.events.mqtt.<key>, per broker emqx.broker.<name>.events.mqtt.<key>
-        for (String key : MqttFeedSettingsReader.PER_BROKER_KEYS) {
-            GLOBAL.add(MqttFeedSettingsReader.PREFIX + key);
-            PER_BROKER.add("events.mqtt." + key);
-        }
-        for (String key : MqttFeedSettingsReader.GLOBAL_KEYS) {
-            GLOBAL.add(MqttFeedSettingsReader.PREFIX + key);
-        }
+        // the MQTT feed's reconnect back-off, for every broker
+        GLOBAL.addAll(MqttFeedSettingsReader.GLOBAL_SETTINGS);
     }
 
     private KnownSettings() {

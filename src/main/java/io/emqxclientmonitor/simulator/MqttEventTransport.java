@@ -22,7 +22,7 @@ import java.util.UUID;
  * An event the broker does not take (it is down) is dropped with a DEBUG line, like EMQX drops a {@code $SYS}
  * message nobody receives: the simulator never stops for it. Reconnects by itself.
  */
-public final class MqttEventTransport implements AutoCloseable {
+public final class MqttEventTransport implements EventTransport, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MqttEventTransport.class);
 
     private final MqttClient client;
@@ -79,6 +79,7 @@ public final class MqttEventTransport implements AutoCloseable {
      * One event. {@code topic} is the event's {@code $SYS} topic (ignored in republish mode); {@code payload} the
      * JSON of the matching shape (§1.2 for {@code $SYS}, §2.2 for republish).
      */
+    @Override
     public void send(String topic, byte[] payload) {
         String target = republishTopic != null ? republishTopic : topicPrefix + topic;
         int qos = republishTopic != null ? 1 : 0;

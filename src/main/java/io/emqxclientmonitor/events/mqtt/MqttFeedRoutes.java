@@ -1,6 +1,7 @@
 package io.emqxclientmonitor.events.mqtt;
 
 import io.emqxclientmonitor.config.ConfigException;
+import io.emqxclientmonitor.events.EventIntake;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.apache.camel.builder.TemplatedRouteBuilder;
@@ -28,12 +29,31 @@ public final class MqttFeedRoutes implements StartupListener {
     private static final int QOS = 1;
 
     private final List<MqttFeedSettings> feeds;
+    private boolean added;
 
     private MqttFeedRoutes(List<MqttFeedSettings> feeds) {
         this.feeds = List.copyOf(feeds);
     }
 
-    /** Binds an endpoint per feed now; the routes are added when the context starts (the template is loaded then). */
+    /** The feeds report to the state's intake (bean {@code emqxEvents}). */
+    public static void install(CamelContext context, List<MqttFeedSettings> feeds, EventIntake intake) throws Exception {
+        install(context, feeds, new FeedSignals() {
+            @Override
+            public void feedConnected(String brokerAlias) {
+                intake.feedConnected(brokerAlias);
+            }
+
+            @Override
+            public void feedDown(String brokerAlias, String reason, String message) {
+                intake.feedDown(brokerAlias, reason, message);
+            }
+        });
+    }
+
+    /**
+     * Binds an endpoint per feed now; the routes are added once the context has started (the template is loaded
+     * then; a route added while it starts is not started).
+     */
     public static void install(CamelContext context, List<MqttFeedSettings> feeds, FeedSignals signals)
             throws Exception {
         if (feeds.isEmpty()) {
@@ -57,10 +77,16 @@ public final class MqttFeedRoutes implements StartupListener {
     }
 
     @Override
-    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) throws Exception {
-        if (alreadyStarted) {
+    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        // the routes come once it has fully started
+    }
+
+    @Override
+    public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) throws Exception {
+        if (added) {
             return;
         }
+        added = true;
         if (context.getCamelContextExtension().getContextPlugin(Model.class).getRouteTemplateDefinition(TEMPLATE) == null) {
             throw new ConfigException("emqx.events.mqtt.url is set but the route template " + TEMPLATE
                     + " is missing: restore routes/emqx-events-mqtt.yaml");
