@@ -51,7 +51,6 @@ class MqttFeedTest {
             feed.stop();
         }
         if (broker != null) {
-            System.out.println("downs: " + signals.downs() + "\nmosquitto log:\n" + broker.log());
             broker.close();
         }
     }
