@@ -104,7 +104,7 @@ public class MonitorBeans implements CamelConfiguration {
         });
         registry.bind("clientsApi", new ClientsApi(tracker));
         Map<String, io.emqxclientmonitor.config.EventFeedConfig> eventFeeds =
-                EventFeeds.configure(config, tracker, settings::value, described);
+                EventFeeds.configure(config, tracker, settings::value, described, meters);
         EventIntake events = new EventIntake(tracker);
         registry.bind("eventFeedConfigs", eventFeeds);
         registry.bind("emqxEvents", events);

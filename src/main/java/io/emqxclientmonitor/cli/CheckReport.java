@@ -67,6 +67,10 @@ final class CheckReport {
         add(columns, cells, "TX\nMsg", true, c -> number(c, c.counter(EmqxCounter.SEND_MSG)));
         add(columns, cells, "TX\nDrop", true, c -> number(c, c.counter(EmqxCounter.SEND_MSG_DROPPED)));
         add(columns, cells, "Drops", true, c -> Long.toString(c.disconnects()));
+        if (clients.stream().anyMatch(c -> c.lastDisconnectReason() != null)) {
+            // the event feed's reasons (kept in the state file); without a feed nothing knows a reason
+            add(columns, cells, "Last drop\nreason", false, c -> c.lastDisconnectReason() == null ? NONE : c.lastDisconnectReason());
+        }
         add(columns, cells, "Last seen\n(time ago)", true, c -> c.lastSeen() == null ? "never" : ago(c.lastSeen()));
         add(columns, cells, "Offline\nfor", true, c -> c.offlineFor(now) == null ? NONE : duration(c.offlineFor(now)));
 

@@ -2,6 +2,8 @@ package io.emqxclientmonitor.cli;
 
 import io.emqxclientmonitor.simulator.DemoDevice;
 import io.emqxclientmonitor.simulator.DemoFleet;
+import io.emqxclientmonitor.simulator.SimulatedEvents;
+import io.emqxclientmonitor.simulator.WebhookTransport;
 import io.emqxclientmonitor.simulator.EmqxSimulator;
 import io.emqxclientmonitor.simulator.EmqxVersion;
 import io.emqxclientmonitor.simulator.SimulatorOptions;
@@ -11,6 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -98,11 +101,27 @@ public final class DemoCommand implements Callable<Integer> {
             overrides.put("emqx.clients-file", clients.toString());
             overrides.put("monitor.poll-interval-seconds", Integer.toString(pollInterval));
             overrides.put("monitor.state-file", "");
+            feedEventsToOwnWebhook(demo, overrides);
             return ServeCommand.runUntilStopped(overrides, writtenAs,
                     () -> printWhereToLook(simulator, options, clients, overrides));
         } finally {
             ticker.shutdownNow();
         }
+    }
+
+    /**
+     * The event feed in webhook mode, no broker needed: the simulator posts EMQX's rule events for every connect and
+     * disconnect of the fleet to this exporter's own webhook, so the flapper's every session is counted, with reasons.
+     */
+    private static void feedEventsToOwnWebhook(DemoFleet demo, Map<String, String> overrides) {
+        overrides.put("emqx.events.webhook.enabled", "true");
+        String host = overrides.getOrDefault("camel.server.host", "0.0.0.0");
+        if (host.equals("0.0.0.0") || host.equals("::") || host.isBlank()) {
+            host = "127.0.0.1";
+        }
+        String port = overrides.getOrDefault("camel.server.port", "9671");
+        URI webhook = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/api/v1/emqx/events");
+        demo.fleet().onEvents(SimulatedEvents.faithful(SimulatedEvents.Shape.RULE).to(new WebhookTransport(webhook, null)));
     }
 
     /** Camel's start-up INFO lines would push the banner off screen; warnings and errors still show. */

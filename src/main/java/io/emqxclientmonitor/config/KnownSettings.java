@@ -57,6 +57,7 @@ public final class KnownSettings {
             PER_BROKER.add(key);
             FALLS_BACK.add(key);
         }
+        GLOBAL.add("metrics.enable-event-metrics");
         for (String flag : MetricFlags.defaultsByName().keySet()) {
             GLOBAL.add(ConfigLoader.FLAG_PREFIX + flag.replace('_', '-'));
         }

@@ -2,7 +2,10 @@ package io.emqxclientmonitor.events;
 
 import io.emqxclientmonitor.config.BrokerConfig;
 import io.emqxclientmonitor.config.EventFeedConfig;
+import io.emqxclientmonitor.config.ConfigException;
 import io.emqxclientmonitor.config.MonitorConfig;
+import io.emqxclientmonitor.metrics.EventFeedMeters;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.emqxclientmonitor.state.BrokerState;
 import io.emqxclientmonitor.state.ClientTracker;
 
@@ -16,14 +19,27 @@ public final class EventFeeds {
     }
 
     /** @return the feed settings by broker alias, in configuration order */
+    /** Exports the feed's families (disconnects by reason, event_feed_up, events, …) where a feed is on. */
+    public static final String METRICS_FLAG = "metrics.enable-event-metrics";
+
     public static Map<String, EventFeedConfig> configure(MonitorConfig config, ClientTracker tracker,
-                                                         Function<String, String> value, Function<String, String> described) {
+                                                         Function<String, String> value, Function<String, String> described,
+                                                         MeterRegistry meters) {
+        String flag = value.apply(METRICS_FLAG);
+        if (flag != null && !flag.isBlank() && !flag.trim().equalsIgnoreCase("true") && !flag.trim().equalsIgnoreCase("false")) {
+            throw new ConfigException(described.apply(METRICS_FLAG) + "='" + flag.trim() + "' is not true or false");
+        }
+        boolean metricsOn = flag == null || flag.isBlank() || Boolean.parseBoolean(flag.trim());
         Map<String, EventFeedConfig> feeds = new LinkedHashMap<>();
         for (BrokerConfig broker : config.brokers()) {
             EventFeedConfig feed = EventFeedConfig.load(broker.name(), value, described);
             feeds.put(broker.alias(), feed);
             BrokerState state = tracker.broker(broker.alias());
             state.eventFeed().enable(feed.enabled());
+            if (feed.enabled() && metricsOn) {
+                state.eventFeed().metricsOn(true);
+                EventFeedMeters.register(meters, state);
+            }
             if (feed.webhookEnabled()) {
                 state.eventFeed().up(true); // a webhook is up while we listen; an MQTT feed when its SUBACK comes
             }

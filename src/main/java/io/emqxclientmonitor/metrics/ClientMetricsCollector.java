@@ -9,6 +9,7 @@ import io.emqxclientmonitor.state.ClientView;
 import io.emqxclientmonitor.state.DurationHistogram;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.emqxclientmonitor.events.DisconnectReason;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
@@ -59,12 +60,16 @@ public final class ClientMetricsCollector implements MultiCollector {
                 continue; // no per-client series before we know anything
             }
             ClientView client = order.states().get(i).viewWithoutEvents();
+            boolean reasons = order.brokers().get(i).eventFeed().metricsOn();
             if (!client.polled()) {
                 continue; // configured since the last poll: its series appear with its first poll
             }
             int[] mark = f.mark();
             try {
                 add(f, client, order.labels().get(i));
+                if (reasons && flags.sessionMetrics()) {
+                    addReasons(f, client, order.labels().get(i));
+                }
             } catch (RuntimeException e) {
                 f.rollback(mark); // this client's series are left out; every other client's are exported
                 if (failedClients.add(client.broker() + "/" + client.clientId())) {
@@ -193,6 +198,22 @@ public final class ClientMetricsCollector implements MultiCollector {
         }
     }
 
+    /** Drops by EMQX's reason (ours; with the event feed on): only the reasons the client has had, at most 23. */
+    private static void addReasons(Families f, ClientView c, ClientLabels l) {
+        long[] byReason = c.disconnectsByReason();
+        if (byReason == null) {
+            return;
+        }
+        for (int i : REASONS_SORTED) {
+            if (byReason[i] > 0) {
+                f.disconnectsByReason.add(counter(l.client.add("reason", DisconnectReason.LABELS.get(i)), byReason[i]));
+            }
+        }
+    }
+
+    private static final int[] REASONS_SORTED = java.util.stream.IntStream.range(0, DisconnectReason.LABELS.size()).boxed()
+            .sorted(Comparator.comparing(DisconnectReason.LABELS::get)).mapToInt(Integer::intValue).toArray();
+
     private static HistogramDataPointSnapshot histogram(Labels labels, DurationHistogram.Snapshot snapshot) {
         return new HistogramDataPointSnapshot(ClassicHistogramBuckets.of(HISTOGRAM_BOUNDS, snapshot.counts()),
                 snapshot.sumSeconds(), labels, null, 0);
@@ -225,7 +246,7 @@ public final class ClientMetricsCollector implements MultiCollector {
                 PREFIX + "messages_processed_by_qos", PREFIX + "messages_dropped", PREFIX + "messages_dropped_by_reason",
                 PREFIX + "bytes", PREFIX + "packets", PREFIX + "connects", PREFIX + "disconnects",
                 PREFIX + "last_seen_timestamp_seconds", PREFIX + "last_disconnect_timestamp_seconds",
-                PREFIX + "session_duration_seconds", PREFIX + "offline_duration_seconds");
+                PREFIX + "session_duration_seconds", PREFIX + "offline_duration_seconds", PREFIX + "disconnects_by_reason");
 
         final List<GaugeDataPointSnapshot> connected = new ArrayList<>();
         final List<GaugeDataPointSnapshot> subscriptions = new ArrayList<>();
@@ -244,11 +265,12 @@ public final class ClientMetricsCollector implements MultiCollector {
         final List<GaugeDataPointSnapshot> lastDisconnect = new ArrayList<>();
         final List<HistogramDataPointSnapshot> sessionDurations = new ArrayList<>();
         final List<HistogramDataPointSnapshot> offlineDurations = new ArrayList<>();
+        final List<CounterDataPointSnapshot> disconnectsByReason = new ArrayList<>();
 
         private List<List<?>> all() {
             return List.of(connected, subscriptions, inflights, createdAt, connectedAt, processed, processedByQos, dropped,
                     droppedByReason, bytes, packets, connects, disconnects, lastSeen, lastDisconnect, sessionDurations,
-                    offlineDurations);
+                    offlineDurations, disconnectsByReason);
         }
 
         /** The size of every list, to {@link #rollback} a client whose data points could not all be made. */
@@ -288,6 +310,7 @@ public final class ClientMetricsCollector implements MultiCollector {
             gauge(all, "last_disconnect_timestamp_seconds", "Time the client was last seen to disconnect, in Unix epoch seconds", lastDisconnect);
             histogram(all, "session_duration_seconds", "Durations of the client's completed connections, from connect to drop, as seen by the exporter", sessionDurations);
             histogram(all, "offline_duration_seconds", "Durations of the client's completed offline periods, from a seen drop to the next connect", offlineDurations);
+            counter(all, "disconnects_by_reason", "Disconnections of the client by EMQX's reason (event feed); unknown: only a poll saw the drop; other: a reason not in the known list", disconnectsByReason);
             return all.build();
         }
 

@@ -55,6 +55,8 @@ public final class ClientState {
     private String lastDisconnectReason;
     /** Drops by {@link DisconnectReason#LABELS} index; allocated at the first drop. */
     private long[] disconnectsByReason;
+    /** The current session was started by an event, so a poll's snapshot may lag behind it. */
+    private boolean sessionFromEvent;
 
     public ClientState(String broker, MonitoredClient client, int eventRetention) {
         this.broker = broker;
@@ -88,8 +90,20 @@ public final class ClientState {
         if (!olderSession) {
             foldCounters(record, seen && newerConnection, sameKnownSession);
         }
-        if (olderSession && ledger != null && ledger.started(connectedAt.toEpochMilli())) {
-            // events already told of a newer connection than this poll's snapshot: nothing here is news
+        if (olderSession && sessionFromEvent) {
+            // events already told of a newer connection than this poll's snapshot: at most an older session is news
+            long key = reportedStart.toEpochMilli();
+            if (!ledger().started(key)) {
+                connects++;
+                events.add(EventRing.Kind.CONNECT, reportedStart, false);
+                ledger.markStarted(key);
+            }
+            if (!ledger.ended(key)) {
+                disconnects++; // it ended at the latest when the newer one began; its event may still tell why
+                countReason(DisconnectReason.UNKNOWN);
+                events.add(EventRing.Kind.DISCONNECT, connectedAt, true, DisconnectReason.UNKNOWN);
+                ledger.markEnded(key);
+            }
             polled = true;
             present = true;
             return Math.max(0, connects - connectsBefore);
@@ -117,6 +131,18 @@ public final class ClientState {
 
     /** A successful poll did not list the client: its session is gone (a drop if it was connected). */
     public synchronized void absent(Instant pollTime) {
+        absent(pollTime, null);
+    }
+
+    /**
+     * @param pollStarted when the poll began: a session an event started after that is not in its snapshot, so the
+     *                    client's absence from it says nothing about that session
+     */
+    public synchronized void absent(Instant pollTime, Instant pollStarted) {
+        if (connected && sessionFromEvent && pollStarted != null && connectedAt != null && connectedAt.isAfter(pollStarted)) {
+            polled = true;
+            return;
+        }
         if (connected) {
             endSession(pollTime, true, null);
         }
@@ -219,6 +245,7 @@ public final class ClientState {
         connectedAt = start;
         connectedAtReported = !estimated;
         connected = true;
+        sessionFromEvent = false;
         if (!estimated) {
             ledger().markStarted(start.toEpochMilli());
         }
@@ -285,6 +312,7 @@ public final class ClientState {
                 endSession(start, true, null); // its disconnect event is late or lost: EMQX ended it by this connect
             }
             startSession(start, false, !wasConnected && seen);
+            sessionFromEvent = true;
         } else {
             connects++; // an older session, delivered late: counted, the current one stays as it is
             events.add(EventRing.Kind.CONNECT, start, false);
@@ -317,6 +345,7 @@ public final class ClientState {
                 endSession(start, true, null);
             }
             startSession(start, false, seen);
+            sessionFromEvent = true;
             endSession(end, endEstimated, reason);
         } else {
             // an older session nobody counted, delivered late: count it, leave the current one alone
@@ -387,13 +416,19 @@ public final class ClientState {
                 keepalive, subscriptions, inflight, base.clone(), last.clone(), connects, disconnects, lastSeen,
                 lastDisconnect, offlineSince, lastReconnectGap == null ? null : lastReconnectGap.toMillis(),
                 sessions.completed(), sessions.shortestMillisRaw(), sessions.longestMillisRaw(),
-                sessions.totalMillisRaw(), events.events(), snapshot(sessionDurations), snapshot(offlineDurations));
+                sessions.totalMillisRaw(), events.events(), snapshot(sessionDurations), snapshot(offlineDurations),
+                lastDisconnectReason, disconnectsByReason == null ? null : disconnectsByReason.clone());
     }
 
     synchronized void restore(StoredClient stored) {
         seen = stored.seen();
         present = false;
         connected = stored.connected();
+        lastDisconnectReason = stored.lastDisconnectReason() == null ? null : DisconnectReason.label(stored.lastDisconnectReason());
+        if (stored.disconnectsByReason() != null) {
+            disconnectsByReason = new long[DisconnectReason.LABELS.size()];
+            copyInto(stored.disconnectsByReason(), disconnectsByReason);
+        }
         createdAt = stored.createdAt();
         connectedAt = stored.connectedAt();
         connectedAtReported = connectedAt != null;

@@ -170,7 +170,7 @@ public final class ClientTracker {
                 broker.eventFeed().countMissed(client.observe(record, now));
                 reportInvalid(broker, client, record);
             } else {
-                client.absent(now);
+                client.absent(now, poll.startedAt());
             }
         }
         boolean recovered = broker.health().lastFailure() != null;

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class EventFeedStats {
     private volatile boolean enabled;
     private volatile boolean up;
+    private volatile boolean metricsOn;
     private final AtomicLong connected = new AtomicLong();
     private final AtomicLong disconnected = new AtomicLong();
     private final AtomicLong invalid = new AtomicLong();
@@ -18,6 +19,15 @@ public final class EventFeedStats {
 
     public void enable(boolean on) {
         enabled = on;
+    }
+
+    /** The feed is on and metrics.enable-event-metrics: its families are exported. */
+    public boolean metricsOn() {
+        return metricsOn;
+    }
+
+    public void metricsOn(boolean on) {
+        metricsOn = on;
     }
 
     public boolean up() {

@@ -311,6 +311,18 @@ public final class StateFile {
             g.writeNumberField("total_ms", c.totalSessionMillis());
             g.writeEndObject();
         }
+        if (c.lastDisconnectReason() != null) {
+            g.writeStringField("last_disconnect_reason", c.lastDisconnectReason());
+        }
+        if (c.disconnectsByReason() != null) {
+            g.writeObjectFieldStart("disconnects_by_reason");
+            for (int i = 0; i < c.disconnectsByReason().length; i++) {
+                if (c.disconnectsByReason()[i] > 0) {
+                    g.writeNumberField(io.emqxclientmonitor.events.DisconnectReason.LABELS.get(i), c.disconnectsByReason()[i]);
+                }
+            }
+            g.writeEndObject();
+        }
         histogram(g, "session_durations", c.sessionDurations());
         histogram(g, "offline_durations", c.offlineDurations());
         if (c.events() != null && !c.events().isEmpty()) {
@@ -319,8 +331,11 @@ public final class StateFile {
                 g.writeStartArray();
                 g.writeString(event.kind() == EventRing.Kind.CONNECT ? "connect" : "disconnect");
                 g.writeNumber(event.at().toEpochMilli());
-                if (event.estimated()) {
-                    g.writeString("estimated");
+                if (event.estimated() || event.reason() != null) {
+                    g.writeString(event.estimated() ? "estimated" : "reported");
+                }
+                if (event.reason() != null) {
+                    g.writeString(event.reason());
                 }
                 g.writeEndArray();
             }
@@ -367,7 +382,8 @@ public final class StateFile {
             Instant at = time(e.path(1));
             if (at != null && (kind.equals("connect") || kind.equals("disconnect"))) {
                 events.add(new EventRing.Event(kind.equals("connect") ? EventRing.Kind.CONNECT : EventRing.Kind.DISCONNECT,
-                        at, "estimated".equals(e.path(2).asText())));
+                        at, "estimated".equals(e.path(2).asText()),
+                        e.path(3).isTextual() ? io.emqxclientmonitor.events.DisconnectReason.label(e.path(3).asText()) : null));
             }
         }
         JsonNode gap = n.get("last_reconnect_gap_ms");
@@ -383,7 +399,22 @@ public final class StateFile {
                 completed == 0 ? 0 : v.count(sessions.get("longest_ms"), 0),
                 completed == 0 ? 0 : v.count(sessions.get("total_ms"), 0), events,
                 sameBuckets ? histogram(n.get("session_durations"), v) : null,
-                sameBuckets ? histogram(n.get("offline_durations"), v) : null);
+                sameBuckets ? histogram(n.get("offline_durations"), v) : null,
+                n.path("last_disconnect_reason").isTextual() ? n.path("last_disconnect_reason").asText() : null,
+                reasons(n.get("disconnects_by_reason"), v));
+    }
+
+    /** Drops by reason label; unknown labels (a file from a later version) fold into other. */
+    private static long[] reasons(JsonNode byReason, Values v) {
+        if (byReason == null || !byReason.isObject()) {
+            return null;
+        }
+        long[] counts = new long[io.emqxclientmonitor.events.DisconnectReason.LABELS.size()];
+        byReason.fields().forEachRemaining(entry -> {
+            int i = io.emqxclientmonitor.events.DisconnectReason.index(io.emqxclientmonitor.events.DisconnectReason.label(entry.getKey()));
+            counts[i] = ClientState.saturatedSum(counts[i], v.count(entry.getValue(), 0));
+        });
+        return counts;
     }
 
     /** Counter values by the file's key list ({@code ordinals}: this version's ordinal per key, -1 if unknown). */

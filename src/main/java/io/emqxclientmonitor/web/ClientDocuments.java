@@ -54,7 +54,8 @@ public final class ClientDocuments {
                               Instant lastSeen, Double uptimeSeconds, Double offlineSeconds,
                               Double lastTimeToReconnectSeconds, long completedSessions,
                               Double shortestSessionSeconds, Double longestSessionSeconds,
-                              Double averageSessionSeconds) {
+                              Double averageSessionSeconds,
+                              @JsonInclude(JsonInclude.Include.NON_NULL) String lastDisconnectReason) {
     }
 
     public record Staleness(Instant lastSuccessfulPoll, Double secondsSince) {
@@ -65,7 +66,8 @@ public final class ClientDocuments {
      * @param sessionSeconds  for a disconnect: how long the connection before it lasted
      * @param offlineSeconds  for a connect: how long the client was offline before it
      */
-    public record Event(Instant at, String event, boolean estimated, Double sessionSeconds, Double offlineSeconds) {
+    public record Event(Instant at, String event, boolean estimated, Double sessionSeconds, Double offlineSeconds,
+                        @JsonInclude(JsonInclude.Include.NON_NULL) String reason) {
     }
 
     public static ClientList list(List<BrokerState> brokers, List<ClientView> clients, Instant now) {
@@ -102,7 +104,7 @@ public final class ClientDocuments {
         Diagnostics diagnostics = new Diagnostics(c.connects(), c.disconnects(), c.connectedAt(), c.lastDisconnect(),
                 c.lastSeen(), seconds(c.uptime(now)), seconds(c.offlineFor(now)), seconds(c.lastReconnectGap()),
                 c.completedSessions(), seconds(c.shortestSession()), seconds(c.longestSession()),
-                seconds(c.averageSession()));
+                seconds(c.averageSession()), c.lastDisconnectReason());
         return new Client(c.broker(), c.alias(), c.clientId(), state(c), emqx, counters, diagnostics,
                 new Staleness(lastPoll, secondsSince(lastPoll, now)), withEvents ? events(c.recentEvents()) : null);
     }
@@ -127,7 +129,7 @@ public final class ClientDocuments {
                     session = seconds(between);
                 }
             }
-            events.add(new Event(e.at(), connect ? "connect" : "disconnect", e.estimated(), session, offline));
+            events.add(new Event(e.at(), connect ? "connect" : "disconnect", e.estimated(), session, offline, e.reason()));
             previous = e;
         }
         return events;
