@@ -94,6 +94,19 @@ class MqttEventFeedTest {
     }
 
     @Test
+    @DisplayName("the client id comes from the JSON, never from the topic (whose id level may hold /, spaces, non-ASCII)")
+    void clientIdFromTheJsonNotTheTopic() throws Exception {
+        startFeed();
+        String sleeper = "alias=\"Sleeper\",broker=\"emqx\",client_id=\"sleeper-1\"";
+        double before = new Exposition(exporter.scrape()).valueOf("emqx_client_monitor_connects_total", sleeper);
+
+        publishSys("decoy/with space/ü", "connected", connected("sleeper-1", Fleets.START.toEpochMilli() + 90_000));
+        await(() -> new Exposition(exporter.scrape()).valueOf("emqx_client_monitor_connects_total", sleeper) > before);
+
+        assertEquals(before + 1, new Exposition(exporter.scrape()).valueOf("emqx_client_monitor_connects_total", sleeper));
+    }
+
+    @Test
     @DisplayName("the MQTT broker killed mid-run: event_feed_up 0, one WARN, polls unaffected; after its restart the feed is up again by itself")
     void brokerKilledMidRun() throws Exception {
         startFeed();
