@@ -4,6 +4,8 @@ import io.emqxclientmonitor.config.BrokerConfig;
 import io.emqxclientmonitor.config.ConfigException;
 import io.emqxclientmonitor.config.EventFeedConfig;
 import org.apache.camel.CamelContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -24,6 +26,7 @@ public final class MqttFeedSettingsReader {
     public static final List<String> GLOBAL_SETTINGS = List.of(RETRY_DELAY, MAX_RETRY_DELAY);
     private static final Duration KEEP_ALIVE = Duration.ofSeconds(30);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    private static final Logger LOG = LoggerFactory.getLogger(MqttFeedSettingsReader.class);
 
     private final Function<String, String> settings;
 
@@ -42,6 +45,11 @@ public final class MqttFeedSettingsReader {
                 continue;
             }
             String url = feed.mqttUrl().toString();
+            if (feed.mqttInsecure() && url.regionMatches(true, 0, "ssl://", 0, 6)) {
+                LOG.warn("broker {}: TLS certificate and host name checks of the MQTT event feed are OFF"
+                        + " (emqx.events.mqtt.insecure=true): anyone on the network path can read its password; use"
+                        + " emqx.events.mqtt.ca-file instead", broker.alias());
+            }
             result.add(new MqttFeedSettings(broker.alias(), url,
                     feed.mqttClientId() != null ? feed.mqttClientId() : defaultClientId(broker.alias()),
                     feed.mqttUsername(), feed.mqttPassword(), feed.mqttTopic(), feed.mqttSessionExpiry(), KEEP_ALIVE,

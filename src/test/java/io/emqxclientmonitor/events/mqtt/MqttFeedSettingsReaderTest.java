@@ -5,6 +5,7 @@ import io.emqxclientmonitor.config.ConfigException;
 import io.emqxclientmonitor.config.EventFeedConfig;
 import io.emqxclientmonitor.config.KnownSettings;
 import io.emqxclientmonitor.config.TlsSettings;
+import io.emqxclientmonitor.support.LogCapture;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -83,6 +84,26 @@ class MqttFeedSettingsReaderTest {
         assertTrue(id.startsWith("emqx-client-monitor-my_broker_1-"), id);
         assertTrue(id.matches("[A-Za-z0-9._-]+"), id);
         assertFalse(id.equals(MqttFeedSettingsReader.defaultClientId("other")));
+    }
+
+    @Test
+    @DisplayName("ssl:// with insecure=true is a WARN at start naming the safer setting; tcp:// or a checked ssl:// is none")
+    void insecureTlsIsWarned() {
+        try (LogCapture log = LogCapture.start()) {
+            settings.put("emqx.events.mqtt.url", "tcp://emqx:1883");
+            settings.put("emqx.broker.us.events.mqtt.url", "ssl://emqx-us:8883");
+            read(EU, US);
+            assertEquals(List.of(), log.warningsAndErrors());
+
+            settings.put("emqx.broker.us.events.mqtt.insecure", "true");
+            List<MqttFeedSettings> feeds = read(EU, US);
+            List<String> warnings = log.warningsAndErrors();
+            assertEquals(1, warnings.size(), warnings::toString);
+            assertTrue(warnings.get(0).contains("broker us:") && warnings.get(0).contains("emqx.events.mqtt.ca-file"),
+                    warnings.get(0));
+            assertFalse(feeds.get(1).verifyHostname());
+            assertTrue(feeds.get(1).socketFactory() != null);
+        }
     }
 
     @Test
