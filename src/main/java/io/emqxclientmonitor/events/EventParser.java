@@ -28,8 +28,11 @@ public final class EventParser {
     static final long SECONDS_BELOW = 100_000_000_000L;
     /** EMQX 5 did not exist before this: an earlier time is garbage. */
     static final Instant EARLIEST = Instant.parse("2015-01-01T00:00:00Z");
-    /** How far EMQX's clock may run ahead of ours. */
-    static final Duration MAX_FUTURE = Duration.ofDays(1);
+    /**
+     * How far EMQX's clock may run ahead of ours. A session from further ahead would stay the client's "current" one
+     * against every poll until our clock got there, so such an event is invalid (counted, visible) instead.
+     */
+    static final Duration MAX_FUTURE = Duration.ofMinutes(5);
 
     private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()

@@ -4,7 +4,8 @@ package io.emqxclientmonitor.state;
  * The last few sessions of one client, by their {@code connected_at} in epoch ms: which were counted as started and
  * which as ended. A session is identified by (client id, {@code connected_at}), so this is what keeps a late, repeated
  * or reordered event, or a poll that lags behind the events, from counting a session twice. Bounded: a client that
- * flaps keeps only its latest {@value #CAPACITY} of each.
+ * flaps keeps only its latest {@value #CAPACITY} of each; a session older than one it forgot counts as known, so
+ * an event delayed past {@value #CAPACITY} newer sessions is left out (a count is never more than the truth).
  */
 final class SessionLedger {
     static final int CAPACITY = 8;
@@ -12,17 +13,21 @@ final class SessionLedger {
     private final long[] ended = new long[CAPACITY];
     private int nextStarted;
     private int nextEnded;
+    /** The newest connected_at pushed out of each ring: anything up to it is taken as known. */
+    private long startedForgotten;
+    private long endedForgotten;
 
     boolean started(long connectedAt) {
-        return contains(started, connectedAt);
+        return connectedAt <= startedForgotten || contains(started, connectedAt);
     }
 
     boolean ended(long connectedAt) {
-        return contains(ended, connectedAt);
+        return connectedAt <= endedForgotten || contains(ended, connectedAt);
     }
 
     void markStarted(long connectedAt) {
         if (!started(connectedAt)) {
+            startedForgotten = Math.max(startedForgotten, started[nextStarted]);
             started[nextStarted] = connectedAt;
             nextStarted = (nextStarted + 1) % CAPACITY;
         }
@@ -30,6 +35,7 @@ final class SessionLedger {
 
     void markEnded(long connectedAt) {
         if (!ended(connectedAt)) {
+            endedForgotten = Math.max(endedForgotten, ended[nextEnded]);
             ended[nextEnded] = connectedAt;
             nextEnded = (nextEnded + 1) % CAPACITY;
         }

@@ -28,7 +28,8 @@ class ExpositionGoldenTest {
                 "metrics.enable-qos-split", "true",
                 "metrics.enable-dropped-counters", "true",
                 "metrics.enable-reason-split", "true",
-                "metrics.enable-dates", "true")));
+                "metrics.enable-dates", "true",
+                "emqx.events.webhook.enabled", "true")));
     }
 
     @Test
@@ -38,6 +39,7 @@ class ExpositionGoldenTest {
                 "metrics.enable-dropped-counters", "true",
                 "metrics.enable-reason-split", "true",
                 "metrics.enable-dates", "true",
+                "emqx.events.webhook.enabled", "true",
                 "accept", "application/openmetrics-text; version=1.0.0")));
     }
 

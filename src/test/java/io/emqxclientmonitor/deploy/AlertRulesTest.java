@@ -34,7 +34,8 @@ class AlertRulesTest {
             "EmqxClientMonitorBrokerUnreachable",
             "EmqxClientMonitorPollStale",
             "EmqxClientMonitorAbsent",
-            "EmqxClientFlapping");
+            "EmqxClientFlapping",
+            "EmqxClientKeepaliveTimeouts");
 
     @Test
     void chartCopyIsIdenticalToTheSource() throws Exception {

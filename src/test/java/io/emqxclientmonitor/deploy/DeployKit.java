@@ -68,7 +68,13 @@ final class DeployKit {
             "emqx_client_monitor_poll_duration_seconds",
             "emqx_client_monitor_poll_errors_total",
             "emqx_client_monitor_api_requests_total",
-            "emqx_client_monitor_build_info");
+            "emqx_client_monitor_build_info",
+            // the event feed's (docs/events.md)
+            "emqx_client_monitor_disconnects_by_reason_total",
+            "emqx_client_monitor_event_feed_up",
+            "emqx_client_monitor_events_total",
+            "emqx_client_monitor_events_invalid_total",
+            "emqx_client_monitor_event_missed_sessions_total");
 
     /** Series Prometheus itself writes for every target. */
     static final Set<String> PROMETHEUS_METRICS = Set.of("up", "scrape_duration_seconds", "scrape_samples_scraped");
