@@ -136,6 +136,9 @@ public class MonitorBeans implements CamelConfiguration {
         registry.bind("eventFeedConfigs", eventFeeds);
         registry.bind("emqxEvents", events);
         registry.bind("emqxEventsWebhook", new io.emqxclientmonitor.events.EventWebhook(events, eventFeeds));
+        io.emqxclientmonitor.events.mqtt.MqttFeedRoutes.install(context,
+                new io.emqxclientmonitor.events.mqtt.MqttFeedSettingsReader(settings::value)
+                        .read(config.brokers(), eventFeeds, context), events);
         registry.bind("apiJson", ApiJson.mapper());
         registry.bind("emqxPageJson", io.emqxclientmonitor.emqx.ClientsPage.mapper());
         if (!export) {

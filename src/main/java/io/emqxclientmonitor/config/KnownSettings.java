@@ -1,5 +1,7 @@
 package io.emqxclientmonitor.config;
 
+import io.emqxclientmonitor.events.mqtt.MqttFeedSettingsReader;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -59,6 +61,8 @@ public final class KnownSettings {
         for (String flag : MetricFlags.defaultsByName().keySet()) {
             GLOBAL.add(ConfigLoader.FLAG_PREFIX + flag.replace('_', '-'));
         }
+        // the MQTT feed's reconnect back-off, for every broker
+        GLOBAL.addAll(MqttFeedSettingsReader.GLOBAL_SETTINGS);
     }
 
     private KnownSettings() {
