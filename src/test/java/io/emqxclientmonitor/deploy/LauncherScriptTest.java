@@ -341,6 +341,8 @@ class LauncherScriptTest {
         List<String> parallel = run(Map.of("JAVA_OPTS", "-XX:+UseParallelGC"), "check").last();
         assertFalse(parallel.contains("-XX:+UseSerialGC"), parallel.toString());
         assertTrue(parallel.contains("-XX:+UseParallelGC"));
+        List<String> notAGc = run(Map.of("JAVA_OPTS", "-XX:+UseCompressedOops -XX:+DisableExplicitGC"), "check").last();
+        assertTrue(notAGc.contains("-XX:+UseSerialGC"), "options that merely mention GC: " + notAGc);
         List<String> small = run(Map.of("JAVA_OPTS", "-Xmx6m"), "check").last();
         assertFalse(has(small, "-Xms"), small.toString());
     }
@@ -348,7 +350,7 @@ class LauncherScriptTest {
     @Test
     @DisplayName("ECM_HEAP: digits with k/m/g, checked before the JVM starts (one line, exit 2), passed as one word, -Xms never above it")
     void ecmHeapIsValidated() throws Exception {
-        for (String bad : List.of("1.5g", "abc", "64m -Dx=1", "m", "-1m")) {
+        for (String bad : List.of("1.5g", "abc", "64m -Dx=1", "m", "-1m", "99999999999999999999g", "0k", "1m")) {
             Run run = run(Map.of("ECM_HEAP", bad), "check");
             assertEquals(2, run.exit(), bad);
             assertTrue(run.javaCalls().isEmpty(), bad);
