@@ -375,9 +375,14 @@ class LauncherScriptTest {
     }
 
     @Test
-    @DisplayName("the launcher passes TERM on to the JVM it runs as a child (with an archive) and exits with its code")
+    @DisplayName("the launcher passes TERM (and Ctrl-C's INT, as TERM) on to the JVM it runs as a child and exits with its code")
     void termReachesTheJvm() throws Exception {
         run(Map.of(), "check");
+        stopsTheJvm(false);
+        stopsTheJvm(true);
+    }
+
+    private void stopsTheJvm(boolean interrupt) throws Exception {
         Path java = jdk.resolve("bin/java");
         Files.writeString(java, String.join("\n", "#!/bin/sh",
                 "trap 'echo got-term >> \"$FAKE_JAVA_LOG\"; exit 143' TERM",
@@ -393,7 +398,11 @@ class LauncherScriptTest {
         for (int i = 0; i < 100 && !(Files.exists(log) && Files.readString(log).contains("started")); i++) {
             Thread.sleep(50);
         }
-        process.destroy(); // SIGTERM to the launcher
+        if (interrupt) {
+            assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor());
+        } else {
+            process.destroy(); // SIGTERM to the launcher
+        }
         assertTrue(process.waitFor(10, TimeUnit.SECONDS));
         assertEquals(143, process.exitValue());
         assertTrue(Files.readString(log).contains("got-term"), Files.readString(log));
