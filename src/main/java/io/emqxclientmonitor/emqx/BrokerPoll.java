@@ -20,6 +20,7 @@ import java.util.Set;
  * Used by one thread at a time (the route's).
  */
 public final class BrokerPoll {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BrokerPoll.class);
     /** Pages of one batch when EMQX sends no {@code meta.count} to derive a bound from. */
     static final int MAX_PAGES_WITHOUT_COUNT = 10_000;
     /** A poll makes no new request once it has run this many poll intervals. */
@@ -161,6 +162,9 @@ public final class BrokerPoll {
                     + " EMQX's API base (…:18083/api)?");
         }
         int limit = fullList ? fullListLimit : PollPlan.FILTERED_LIMIT;
+        if (fields && plan.fields().accept()) {
+            LOG.info("broker {}: EMQX accepts fields=… again; asking for only the fields the exporter reads", broker.alias());
+        }
         if (!fullList && filterIgnored(data)) {
             filterIgnoredDetected = true;
             fullList = true;
@@ -236,7 +240,7 @@ public final class BrokerPoll {
 
     /**
      * EMQX answered 400 to a request with {@code fields=}: a release whose schema lacks one of the names. The poll
-     * starts over asking for all fields, and so do the broker's later polls.
+     * starts over asking for all fields, and so do the broker's later polls until {@link FieldsParameter} asks again.
      *
      * @return false when this request had no {@code fields=} (the 400 is about something else)
      */

@@ -126,7 +126,8 @@ public final class EmqxPollSteps {
             }
             if (http.getStatusCode() == 400 && poll.dropFields()) {
                 LOG.warn("broker {}: EMQX answered 400 to fields=… (a release that does not know one of the {} field names);"
-                        + " asking for all fields from now on", poll.brokerAlias(), ClientRecordParser.FIELDS.size());
+                        + " asking for all fields, and for the field list again in {} polls", poll.brokerAlias(),
+                        ClientRecordParser.FIELDS.size(), PollPlan.POLLS_BETWEEN_PROBES);
                 return;
             }
             if (http.getStatusCode() == 400 && poll.shrinkPageLimit()) {

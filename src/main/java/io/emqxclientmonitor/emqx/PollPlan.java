@@ -16,6 +16,12 @@ public record PollPlan(BrokerConfig broker, boolean fullList, int maxRequestLine
         this(broker, fullList, maxRequestLine, pageLimit, new FieldsParameter());
     }
 
+    /**
+     * After this many polls without a parameter a broker refused (the clientid filter, {@code fields=}), ask with
+     * it again (EMQX may have been upgraded, a proxy may have stopped refusing it): every few hours at the usual intervals.
+     */
+    public static final int POLLS_BETWEEN_PROBES = 240;
+
     /** {@code limit} for filtered batches: every EMQX version accepts it and it covers a full batch. */
     public static final int FILTERED_LIMIT = 1000;
     public static final int SMALLEST_FULL_LIST_LIMIT = 1000;

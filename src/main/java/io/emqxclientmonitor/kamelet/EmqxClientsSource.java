@@ -212,7 +212,7 @@ public final class EmqxClientsSource {
             if (http.getStatusCode() == 400 && brokerPoll.dropFields()) {
                 poll.startOver();
                 LOG.warn("broker {}: EMQX answered 400 to fields=… (a release that does not know one of the field names);"
-                        + " asking for all fields from now on", brokerAlias);
+                        + " asking for all fields, and for the field list again in {} polls", brokerAlias, PollPlan.POLLS_BETWEEN_PROBES);
                 return 0;
             }
             if (http.getStatusCode() == 400 && brokerPoll.shrinkPageLimit()) {

@@ -37,6 +37,12 @@ public final class FieldSchema {
         return this;
     }
 
+    /** Accepts these names again (the broker was upgraded, or a proxy stopped refusing them). */
+    public FieldSchema remember(String... names) {
+        known.addAll(Arrays.asList(names));
+        return this;
+    }
+
     /**
      * The keys to write for a {@code fields} value (null when the parameter is absent).
      *

@@ -18,7 +18,7 @@ public final class BrokerState {
     static final int DEFAULT_MAX_REQUEST_LINE = 8000;
     static final int FULL_LIST_START_LIMIT = 10_000;
     /** After this many polls in full-list mode, try the filter again (EMQX may have been upgraded to 5.6+). */
-    static final int POLLS_BETWEEN_FILTER_PROBES = 240;
+    static final int POLLS_BETWEEN_FILTER_PROBES = io.emqxclientmonitor.emqx.PollPlan.POLLS_BETWEEN_PROBES;
 
     private final BrokerHealth health = new BrokerHealth();
     private final EventFeedStats eventFeed = new EventFeedStats();

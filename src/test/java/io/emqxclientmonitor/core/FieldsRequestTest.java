@@ -2,6 +2,7 @@ package io.emqxclientmonitor.core;
 
 import io.emqxclientmonitor.emqx.ClientRecordParser;
 import io.emqxclientmonitor.emqx.ClientsQuery;
+import io.emqxclientmonitor.emqx.PollPlan;
 import io.emqxclientmonitor.simulator.EmqxSimulator;
 import io.emqxclientmonitor.simulator.EmqxVersion;
 import io.emqxclientmonitor.simulator.Fleet;
@@ -34,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * On EMQX 5.6+ the poller asks only for the fields it reads ({@code fields=…}), so EMQX serializes less; a broker
- * that refuses the list gets all fields from then on; EMQX before 5.6 (which ignores the parameter) keeps working.
+ * that refuses the list gets all fields for a while, then is asked again; EMQX before 5.6 (which ignores the parameter) keeps working.
  */
 class FieldsRequestTest {
     private static final Pattern FIELDS = Pattern.compile("[?&]fields=([^&]*)");
@@ -128,7 +129,35 @@ class FieldsRequestTest {
     }
 
     @Test
-    @DisplayName("a broker that refuses the field list (400): one warning, the same poll gets all fields, so do later polls")
+    @DisplayName("a refused field list (a flaky proxy's 400) is asked for again after the clientid filter's probe interval;"
+            + " accepted: one INFO, and fields= from then on")
+    void aRefusedFieldListIsAskedForAgainLater() {
+        EmqxSimulator emqx = Fleets.smallFleet(clock, SimulatorOptions.defaults());
+        running.add(emqx);
+        emqx.fieldSchema().forget("disconnected_at");
+        RunningExporter exporter = exporter(emqx, Map.of("emqx.clients", Fleets.SMALL_FLEET_CLIENTS));
+        exporter.pollNow(); // refused
+        emqx.fieldSchema().remember("disconnected_at");
+        emqx.requests().clear();
+        try (LogCapture log = LogCapture.start()) {
+            for (int i = 1; i < PollPlan.POLLS_BETWEEN_PROBES; i++) {
+                exporter.pollNow();
+            }
+            assertTrue(emqx.requests().all().stream().allMatch(r -> fieldsOf(r).isEmpty()), "not asked again before the interval");
+            emqx.requests().clear();
+
+            exporter.pollNow();
+            exporter.pollNow();
+
+            List<SeenRequest> requests = emqx.requests().all();
+            assertTrue(requests.stream().allMatch(r -> r.status() == 200 && !fieldsOf(r).isEmpty()), requests.toString());
+            assertEquals(1, log.lines(l -> l.contains("accepts fields")).size(), log.text());
+            assertTrue(log.warningsAndErrors().isEmpty(), log.text());
+        }
+    }
+
+    @Test
+    @DisplayName("a broker that refuses the field list (400): one warning, the same poll gets all fields, so do the next polls")
     void aRefusedFieldListFallsBackToAllFieldsForGood() {
         EmqxSimulator emqx = Fleets.smallFleet(clock, SimulatorOptions.defaults());
         running.add(emqx);

@@ -43,16 +43,22 @@ class LauncherScriptTest {
         jdk = Files.createDirectories(dir.resolve("jdk" + feature + "/bin")).getParent();
         Files.writeString(jdk.resolve("release"), "IMPLEMENTOR=\"test\"\nJAVA_VERSION=\"" + feature + ".0.2\"\n");
         Path java = jdk.resolve("bin/java");
+        // writes what a training run names: the AppCDS archive, the AOT configuration (record), the AOT cache (create)
         Files.writeString(java, String.join("\n", "#!/bin/sh",
                 "for a in \"$@\"; do echo \"$a\"; done >> \"$FAKE_JAVA_LOG\"",
                 "echo --- >> \"$FAKE_JAVA_LOG\"",
+                "mode=", "for a in \"$@\"; do case \"$a\" in -XX:AOTMode=*) mode=${a#*=};; esac; done",
                 "for a in \"$@\"; do case \"$a\" in -XX:ArchiveClassesAtExit=*|-XX:AOTCacheOutput=*)"
-                        + " [ \"${FAKE_JAVA_WRITES:-yes}\" = yes ] && echo archive > \"${a#*=}\";; esac; done",
+                        + " [ \"${FAKE_JAVA_WRITES:-yes}\" = yes ] && echo archive > \"${a#*=}\";;"
+                        + " -XX:AOTConfiguration=*) [ \"$mode\" = record ] && echo conf > \"${a#*=}\";;"
+                        + " -XX:AOTCache=*) [ \"$mode\" = create ] && echo cache > \"${a#*=}\" && echo created;; esac; done",
+                "[ \"$mode\" = create ] && exit 0",
+                "[ -n \"${FAKE_JAVA_STDERR:-}\" ] && echo \"$FAKE_JAVA_STDERR\" >&2",
                 "echo table", "exit ${FAKE_JAVA_EXIT:-0}", ""));
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
-    private record Run(int exit, String stdout, List<List<String>> javaCalls) {
+    private record Run(int exit, String stdout, String stderr, List<List<String>> javaCalls) {
         List<String> last() {
             return javaCalls.get(javaCalls.size() - 1);
         }
@@ -63,7 +69,8 @@ class LauncherScriptTest {
         Files.deleteIfExists(log);
         List<String> command = new ArrayList<>(List.of("/bin/sh", LAUNCHER.toString()));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+        Path err = dir.resolve("stderr.txt");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(err.toFile()).directory(dir.toFile());
         Map<String, String> environment = builder.environment();
         environment.keySet().removeIf(k -> k.startsWith("ECM_") || k.equals("JAVA_OPTS"));
         environment.putAll(Map.of("JAVA_HOME", jdk.toString(), "ECM_JAR", jar.toString(),
@@ -82,15 +89,16 @@ class LauncherScriptTest {
                 current.add(line);
             }
         }
-        return new Run(process.exitValue(), out, calls);
+        return new Run(process.exitValue(), out, Files.readString(err), calls);
     }
 
+    /** The archives in the cache dir (not their size files, not crash reports). */
     private List<Path> archives() throws Exception {
         if (!Files.isDirectory(cache)) {
             return List.of();
         }
         try (var files = Files.list(cache)) {
-            return files.toList();
+            return files.filter(p -> !p.toString().endsWith(".size") && !p.getFileName().toString().startsWith("hs_err")).toList();
         }
     }
 
@@ -119,14 +127,21 @@ class LauncherScriptTest {
     }
 
     @Test
-    @DisplayName("JDK 25: an AOT cache instead (-XX:AOTCacheOutput, then -XX:AOTCache)")
+    @DisplayName("JDK 25: the check records an AOT configuration, a second JVM with its output discarded creates the cache, later runs use it")
     void jdk25UsesTheAotCache() throws Exception {
         jdk(25);
         Run first = run(Map.of(), "check");
-        assertTrue(has(first.last(), "-XX:AOTCacheOutput="), first.last().toString());
-        List<Path> written = archives();
-        assertEquals(1, written.size());
+        assertEquals("table\n", first.stdout(), "nothing of the cache creation reaches check's output");
+        assertEquals(2, first.javaCalls().size(), first.javaCalls().toString());
+        List<String> record = first.javaCalls().get(0);
+        assertTrue(record.contains("-XX:AOTMode=record") && has(record, "-XX:AOTConfiguration="), record.toString());
+        assertFalse(has(record, "-XX:AOTCacheOutput="), "the one-step mode's child JVM prints to stdout");
+        assertTrue(first.last().contains("-XX:AOTMode=create"), first.last().toString());
+        List<Path> written = archives().stream().filter(p -> p.toString().endsWith(".aot")).toList();
+        assertEquals(1, written.size(), archives().toString());
         assertTrue(written.get(0).getFileName().toString().matches("app-jdk25-.*\\.aot"), written.toString());
+        assertFalse(archives().stream().anyMatch(p -> p.toString().contains(".conf") || p.toString().contains(".tmp")),
+                archives().toString());
         assertTrue(run(Map.of(), "check").last().contains("-XX:AOTCache=" + written.get(0)));
     }
 
@@ -141,7 +156,8 @@ class LauncherScriptTest {
                 && has(train.last(), "-XX:ArchiveClassesAtExit="), train.last().toString());
         assertTrue(Files.exists(baked));
         try (var left = Files.list(baked.getParent())) {
-            assertEquals(List.of(baked), left.toList(), "no temporary file left");
+            assertEquals(List.of(baked, Path.of(baked + ".size")), left.sorted().toList(),
+                    "the archive and its size file, no temporary file left");
         }
         assertTrue(run(Map.of("ECM_ARCHIVE", baked.toString())).last().contains("-XX:SharedArchiveFile=" + baked));
         assertEquals(1, run(Map.of("FAKE_JAVA_WRITES", "no"), "train").exit(), "no archive written is a failed training");
@@ -212,11 +228,185 @@ class LauncherScriptTest {
     }
 
     @Test
-    @DisplayName("no jar: one line saying how to build it, exit code 2, no JVM started")
+    @DisplayName("no jar: one line naming the path ECM_JAR gave, exit code 2, no JVM started")
     void noJarIsOneClearLine() throws Exception {
         Run run = run(Map.of("ECM_JAR", dir.resolve("missing.jar").toString()), "check");
         assertEquals(2, run.exit());
         assertTrue(run.javaCalls().isEmpty());
+        assertTrue(run.stderr().contains(dir.resolve("missing.jar").toString()), run.stderr());
+        assertFalse(run.stderr().contains("or set ECM_JAR"), run.stderr());
+    }
+
+    private Path theArchive() throws Exception {
+        List<Path> written = archives();
+        assertEquals(1, written.size(), written.toString());
+        return written.get(0);
+    }
+
+    @Test
+    @DisplayName("a truncated or garbage archive (not the size its size file records) is deleted, not used, and written again")
+    void aTruncatedArchiveIsNotUsedAndIsRewritten() throws Exception {
+        run(Map.of(), "check");
+        Path archive = theArchive();
+        Files.writeString(archive, "arch"); // truncated: 4 bytes of the 8
+        Run next = run(Map.of(), "check");
+        assertEquals(0, next.exit());
+        assertFalse(has(next.last(), "-XX:SharedArchiveFile="), next.last().toString());
+        assertTrue(has(next.last(), "-XX:ArchiveClassesAtExit="), "written again: " + next.last());
+        assertTrue(next.stderr().contains(archive.toString()), next.stderr());
+        assertTrue(run(Map.of(), "check").last().contains("-XX:SharedArchiveFile=" + archive));
+
+        Files.delete(Path.of(archive + ".size")); // a file of the right name that no finished run wrote
+        assertFalse(has(run(Map.of(), "--cfg", "c.yaml").last(), "-XX:SharedArchiveFile="));
+    }
+
+    @Test
+    @DisplayName("a JVM killed while it writes the archive leaves no archive in place: the next check writes it")
+    void aKilledTrainingRunKeepsNothing() throws Exception {
+        Run killed = run(Map.of("FAKE_JAVA_EXIT", "137"), "check");
+        assertEquals(137, killed.exit());
+        assertTrue(archives().isEmpty(), archives().toString());
+        assertTrue(has(run(Map.of(), "check").last(), "-XX:ArchiveClassesAtExit="));
+    }
+
+    @Test
+    @DisplayName("a check that failed (bad config, exit 2) keeps no archive: it loaded too little to be worth it")
+    void aFailedCheckKeepsNoArchive() throws Exception {
+        assertEquals(2, run(Map.of("FAKE_JAVA_EXIT", "2"), "check").exit());
+        assertTrue(archives().isEmpty(), archives().toString());
+        jdk(25);
+        assertEquals(2, run(Map.of("FAKE_JAVA_EXIT", "2"), "check").exit());
+        assertTrue(archives().isEmpty(), archives().toString());
+    }
+
+    @Test
+    @DisplayName("a run with an archive that crashes (SIGBUS, SIGSEGV, abort) deletes the cached archive and says so")
+    void aCrashWithTheArchiveDeletesIt() throws Exception {
+        run(Map.of(), "check");
+        Path archive = theArchive();
+        Run crashed = run(Map.of("FAKE_JAVA_EXIT", "134"), "check");
+        assertEquals(134, crashed.exit());
+        assertTrue(crashed.last().contains("-XX:SharedArchiveFile=" + archive));
+        assertFalse(Files.exists(archive));
+        assertTrue(crashed.stderr().contains("deleted"), crashed.stderr());
+        assertTrue(has(run(Map.of(), "check").last(), "-XX:ArchiveClassesAtExit="));
+    }
+
+    @Test
+    @DisplayName("JVM crash reports go to the cache dir (or /tmp), not into the working directory, and VM output to stderr")
+    void crashReportsStayOutOfTheWorkingDirectory() throws Exception {
+        Files.createDirectories(cache);
+        List<String> args = run(Map.of(), "check").last();
+        assertTrue(args.contains("-XX:ErrorFile=" + cache + "/hs_err_pid%p.log"), args.toString());
+        assertTrue(args.contains("-XX:+DisplayVMOutputToStderr"), args.toString());
+    }
+
+    @Test
+    @DisplayName("ECM_ARCHIVE with a size file (train writes one) is used only when it matches")
+    void aPrebuiltArchiveIsCheckedAgainstItsSizeFile() throws Exception {
+        Path baked = dir.resolve("app.jsa");
+        run(Map.of("ECM_ARCHIVE", baked.toString()), "train");
+        assertTrue(Files.exists(Path.of(baked + ".size")));
+        assertTrue(run(Map.of("ECM_ARCHIVE", baked.toString()), "check").last().contains("-XX:SharedArchiveFile=" + baked));
+        Files.writeString(baked, "a");
+        Run truncated = run(Map.of("ECM_ARCHIVE", baked.toString()), "check");
+        assertFalse(has(truncated.last(), "-XX:SharedArchiveFile="), truncated.last().toString());
+        assertTrue(truncated.stderr().contains("ECM_ARCHIVE"), truncated.stderr());
+    }
+
+    @Test
+    @DisplayName("train: a demo that fails shows its error line, passes its exit code on, writes and announces nothing")
+    void aFailedTrainingSaysWhy() throws Exception {
+        Run failed = run(Map.of("FAKE_JAVA_EXIT", "2", "FAKE_JAVA_STDERR", "Unknown option: 'foo'"), "train", "foo");
+        assertEquals(2, failed.exit());
+        assertTrue(failed.stderr().contains("Unknown option: 'foo'"), failed.stderr());
+        assertFalse(failed.stdout().contains("wrote") || failed.stderr().contains("wrote"), failed.stdout());
+        assertTrue(archives().isEmpty(), archives().toString());
+    }
+
+    @Test
+    @DisplayName("train: the demo gets one --listen, the caller's if given, else a port the launcher chose (not a fixed one)")
+    void trainListensWhereAsked() throws Exception {
+        List<String> own = run(Map.of(), "train", "--listen", "127.0.0.1:19440").last();
+        assertEquals(1, own.stream().filter("--listen"::equals).count(), own.toString());
+        assertTrue(own.contains("127.0.0.1:19440"), own.toString());
+        List<String> chosen = run(Map.of(), "train").last();
+        String address = chosen.get(chosen.indexOf("--listen") + 1);
+        assertFalse(address.endsWith(":19671"), address);
+    }
+
+    @Test
+    @DisplayName("a GC named in JAVA_OPTS replaces the default serial GC; -Xmx in JAVA_OPTS drops the default -Xms")
+    void javaOptsReplaceRivalDefaults() throws Exception {
+        List<String> parallel = run(Map.of("JAVA_OPTS", "-XX:+UseParallelGC"), "check").last();
+        assertFalse(parallel.contains("-XX:+UseSerialGC"), parallel.toString());
+        assertTrue(parallel.contains("-XX:+UseParallelGC"));
+        List<String> notAGc = run(Map.of("JAVA_OPTS", "-XX:+UseCompressedOops -XX:+DisableExplicitGC"), "check").last();
+        assertTrue(notAGc.contains("-XX:+UseSerialGC"), "options that merely mention GC: " + notAGc);
+        List<String> small = run(Map.of("JAVA_OPTS", "-Xmx6m"), "check").last();
+        assertFalse(has(small, "-Xms"), small.toString());
+    }
+
+    @Test
+    @DisplayName("ECM_HEAP: digits with k/m/g, checked before the JVM starts (one line, exit 2), passed as one word, -Xms never above it")
+    void ecmHeapIsValidated() throws Exception {
+        for (String bad : List.of("1.5g", "abc", "64m -Dx=1", "m", "-1m", "99999999999999999999g", "0k", "1m")) {
+            Run run = run(Map.of("ECM_HEAP", bad), "check");
+            assertEquals(2, run.exit(), bad);
+            assertTrue(run.javaCalls().isEmpty(), bad);
+            assertEquals(1, run.stderr().lines().count(), run.stderr());
+            assertTrue(run.stderr().contains("ECM_HEAP"), run.stderr());
+        }
+        List<String> small = run(Map.of("ECM_HEAP", "6m"), "check").last();
+        assertTrue(small.contains("-Xmx6m") && small.contains("-Xms6m") && !small.contains("-Xms8m"), small.toString());
+        List<String> big = run(Map.of("ECM_HEAP", "1G"), "check").last();
+        assertTrue(big.contains("-Xmx1G") && big.contains("-Xms8m"), big.toString());
+    }
+
+    @Test
+    @DisplayName("ECM_CDS other than auto/off, a JAVA_HOME without java: one line, exit code 2, no JVM started")
+    void badLauncherSettingsAreOneLine() throws Exception {
+        Run cds = run(Map.of("ECM_CDS", "bogus"), "check");
+        assertEquals(2, cds.exit());
+        assertTrue(cds.stderr().contains("ECM_CDS") && cds.stderr().lines().count() == 1, cds.stderr());
+        Run noJdk = run(Map.of("JAVA_HOME", dir.resolve("nojdk").toString()), "check");
+        assertEquals(2, noJdk.exit());
+        assertTrue(noJdk.stderr().contains("JAVA_HOME") && noJdk.stderr().lines().count() == 1, noJdk.stderr());
+    }
+
+    @Test
+    @DisplayName("the launcher passes TERM (and Ctrl-C's INT, as TERM) on to the JVM it runs as a child and exits with its code")
+    void termReachesTheJvm() throws Exception {
+        run(Map.of(), "check");
+        stopsTheJvm(false);
+        stopsTheJvm(true);
+    }
+
+    private void stopsTheJvm(boolean interrupt) throws Exception {
+        Path java = jdk.resolve("bin/java");
+        Files.writeString(java, String.join("\n", "#!/bin/sh",
+                "trap 'echo got-term >> \"$FAKE_JAVA_LOG\"; exit 143' TERM",
+                "echo started >> \"$FAKE_JAVA_LOG\"", "while :; do sleep 0.1; done", ""));
+        Path log = dir.resolve("java.log");
+        Files.deleteIfExists(log);
+        ProcessBuilder builder = new ProcessBuilder("/bin/sh", LAUNCHER.toString(), "--cfg", "c.yaml")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().keySet().removeIf(k -> k.startsWith("ECM_") || k.equals("JAVA_OPTS"));
+        builder.environment().putAll(Map.of("JAVA_HOME", jdk.toString(), "ECM_JAR", jar.toString(),
+                "ECM_CACHE_DIR", cache.toString(), "FAKE_JAVA_LOG", log.toString()));
+        Process process = builder.start();
+        for (int i = 0; i < 100 && !(Files.exists(log) && Files.readString(log).contains("started")); i++) {
+            Thread.sleep(50);
+        }
+        if (interrupt) {
+            assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor());
+        } else {
+            process.destroy(); // SIGTERM to the launcher
+        }
+        assertTrue(process.waitFor(10, TimeUnit.SECONDS));
+        assertEquals(143, process.exitValue());
+        assertTrue(Files.readString(log).contains("got-term"), Files.readString(log));
+        assertEquals(1, archives().size(), "a TERM is not the archive's fault");
     }
 
     @Test
