@@ -1,6 +1,10 @@
 package io.emqxclientmonitor;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.properties.PropertiesComponent;
 import org.apache.camel.main.Main;
+
+import java.nio.charset.StandardCharsets;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +35,15 @@ public final class CamelLauncher {
 
     /** @param writtenAs for messages: a setting and where the user wrote it (e.g. a key of --cfg's config.yaml) */
     public static Main create(Map<String, String> overrides, Map<String, String> writtenAs) {
-        Main main = new Main();
+        Main main = new Main() {
+            @Override
+            protected void configurePropertiesService(CamelContext camelContext) throws Exception {
+                // Camel reads properties files as ISO-8859-1 unless told; ours (and what editors write) are UTF-8.
+                // Set here, before the locations are added: camel.component.properties.encoding comes too late.
+                ((PropertiesComponent) camelContext.getPropertiesComponent()).setEncoding(StandardCharsets.UTF_8.name());
+                super.configurePropertiesService(camelContext);
+            }
+        };
         // application.properties names MonitorBeans (camel.main.configuration-classes), as camel run needs; an older
         // copy in the working directory without that line still gets it from here (initial: the file wins)
         main.addInitialProperty("camel.main.configuration-classes", MonitorBeans.class.getName());

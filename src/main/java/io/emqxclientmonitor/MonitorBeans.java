@@ -5,6 +5,7 @@ import io.emqxclientmonitor.config.ConfigException;
 import io.emqxclientmonitor.config.ConfigLoader;
 import io.emqxclientmonitor.config.HttpListener;
 import io.emqxclientmonitor.config.SettingSources;
+import io.emqxclientmonitor.config.Utf8ReadAsLatin1;
 import io.emqxclientmonitor.config.MonitorConfig;
 import io.emqxclientmonitor.emqx.AbandonPollsOnStop;
 import io.emqxclientmonitor.events.EventFeeds;
@@ -38,6 +39,7 @@ import org.apache.camel.support.component.PropertyConfigurerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Properties;
@@ -104,7 +106,8 @@ public class MonitorBeans implements CamelConfiguration {
         tracker.removedClientRetention(RemovedClientRetention.parse(
                 settings.value(RemovedClientRetention.SETTING)));
 
-        PrometheusMeterRegistry meters = hostRegistry(registry);
+        PrometheusMeterRegistry host = hostRegistry(registry);
+        PrometheusMeterRegistry meters = host != null ? host : ownRegistry();
         meters.getPrometheusRegistry().register(new ClientMetricsCollector(tracker, config.flags()));
         meters.getPrometheusRegistry().register(new BuildInfoCollector(BuildInfoCollector.version()));
         for (BrokerState broker : tracker.brokers()) {
@@ -123,12 +126,14 @@ public class MonitorBeans implements CamelConfiguration {
         HttpSurface.install(context, settings::value);
         BasicAuthGuard.protect(context);
         registry.bind("healthSteps", new HealthSteps(context, tracker));
-        registry.bind("countRetriedRequest", (Processor) exchange -> {
+        Processor countRequest = exchange -> {
             var poll = exchange.getProperty(EmqxPollSteps.POLL, io.emqxclientmonitor.emqx.BrokerPoll.class);
             if (poll != null) {
                 BrokerMeters.countRequest(meters, poll.brokerAlias());
             }
-        });
+        };
+        registry.bind("countEmqxRequest", countRequest);
+        registry.bind("countRetriedRequest", countRequest); // the name routes edited before 1.0 use for retries
         registry.bind("clientsApi", new ClientsApi(tracker));
         Map<String, io.emqxclientmonitor.config.EventFeedConfig> eventFeeds =
                 EventFeeds.configure(config, tracker, settings::value, described, meters);
@@ -159,7 +164,7 @@ public class MonitorBeans implements CamelConfiguration {
     /**
      * The host application's Prometheus registry when it has one (camel-micrometer-prometheus binds it as
      * {@value #METRICS_REGISTRY} and serves it on /observe/metrics), so our families land on its endpoint too;
-     * else ours. If the host's comes later, camel-micrometer-prometheus takes ours by the same name.
+     * else null (we make our own). If the host's comes later, camel-micrometer-prometheus takes ours by the same name.
      */
     private static PrometheusMeterRegistry hostRegistry(Registry registry) {
         PrometheusMeterRegistry host = registry.lookupByNameAndType(METRICS_REGISTRY, PrometheusMeterRegistry.class);
@@ -167,9 +172,13 @@ public class MonitorBeans implements CamelConfiguration {
             host = registry.findSingleByType(PrometheusMeterRegistry.class);
         }
         if (host != null) {
-            LOG.info("per-client metrics go to the application's own Prometheus registry as well");
-            return host;
+            LOG.info("per-client metrics go to the application's own Prometheus registry as well; /metrics serves only the "
+                    + "emqx_client_monitor_* families of it");
         }
+        return host;
+    }
+
+    private static PrometheusMeterRegistry ownRegistry() {
         PrometheusMeterRegistry ours = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         ours.config().meterFilter(MeterFilter.ignoreTags("camelContext"));
         return ours;
@@ -184,10 +193,27 @@ public class MonitorBeans implements CamelConfiguration {
                 && camel.getOverrideProperties() != null ? camel.getOverrideProperties() : new Properties();
         Set<String> fileKeys = new java.util.HashSet<>(properties.loadProperties().stringPropertyNames());
         fileKeys.removeAll(overrides.stringPropertyNames());
+        boolean readAsLatin1 = !readsUtf8(properties);
+        Set<String> repairedKeys = java.util.concurrent.ConcurrentHashMap.newKeySet();
         SettingSources settings = SettingSources.of(overrides, System.getProperties(), System.getenv(), fileKeys,
                 key -> {
                     String value = resolve(properties, key);
-                    return export && value != null && value.contains(PropertyConfigurerSupport.MAGIC_VALUE) ? null : value;
+                    if (export && value != null && value.contains(PropertyConfigurerSupport.MAGIC_VALUE)) {
+                        return null;
+                    }
+                    if (readAsLatin1 && value != null) {
+                        var repaired = Utf8ReadAsLatin1.repaired(value);
+                        if (repaired.isPresent()) {
+                            if (repairedKeys.add(key)) {
+                                // never the value: it may be a secret
+                                LOG.warn("{} in the properties file is UTF-8 that Camel read as ISO-8859-1 (its default for "
+                                        + "properties files); using it as UTF-8. To silence this, write non-ASCII characters as "
+                                        + "\\uXXXX escapes (ü as \\u00fc) or set Camel's properties encoding to UTF-8", key);
+                            }
+                            return repaired.get();
+                        }
+                    }
+                    return value;
                 });
         settings.layered().forEach((key, value) -> {
             if (!overrides.containsKey(key)) {
@@ -195,6 +221,11 @@ public class MonitorBeans implements CamelConfiguration {
             }
         });
         return settings;
+    }
+
+    private static boolean readsUtf8(PropertiesComponent properties) {
+        return properties instanceof org.apache.camel.component.properties.PropertiesComponent camel
+                && camel.getEncoding() != null && java.nio.charset.Charset.forName(camel.getEncoding()).equals(StandardCharsets.UTF_8);
     }
 
     private static boolean isExport(PropertiesComponent properties) {

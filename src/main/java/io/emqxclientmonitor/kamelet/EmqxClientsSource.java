@@ -91,7 +91,14 @@ public final class EmqxClientsSource {
             throw new IllegalArgumentException("emqx-clients-source: apiKey and secretKey are required: an API key and its secret from EMQX's dashboard (System > API Keys)");
         }
         Set<String> ids = new LinkedHashSet<>();
-        for (String id : (clientIds == null ? "" : clientIds).split(",")) {
+        String written = clientIds;
+        var repaired = io.emqxclientmonitor.config.Utf8ReadAsLatin1.repaired(written);
+        if (repaired.isPresent()) {
+            LOG.warn("emqx-clients-source: clientIds is UTF-8 that was read as ISO-8859-1 (Camel's default for properties "
+                    + "files); using it as UTF-8. To silence this, write non-ASCII characters as \\uXXXX escapes (ü as \\u00fc)");
+            written = repaired.get();
+        }
+        for (String id : (written == null ? "" : written).split(",")) {
             if (!id.isBlank()) {
                 ids.add(id.trim());
             }

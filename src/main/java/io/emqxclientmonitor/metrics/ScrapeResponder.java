@@ -31,6 +31,10 @@ public final class ScrapeResponder {
     static final String OPENMETRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
     private static final long PRERENDER_MINUTES = 10;
 
+    /** The prefix of every family the exporter itself registers, in Prometheus' and in Micrometer's spelling. */
+    public static final String OUR_FAMILIES = "emqx_client_monitor_";
+    private static final String OUR_METERS = "emqx.client.monitor.";
+
     private final PrometheusMeterRegistry registry;
     private final LongSupplier changes;
     /** Per format (text, OpenMetrics): the latest rendering, finished or in progress. */
@@ -83,7 +87,12 @@ public final class ScrapeResponder {
         }
     }
 
-    /** @param changes grows whenever what the collectors registered on the Prometheus registry report changes */
+    /**
+     * Serves only the {@value #OUR_FAMILIES}* families: embedded, the registry is shared with a host application,
+     * whose own families ({@code camel_*}, …) it serves itself and which are not ours to vouch for.
+     *
+     * @param changes grows whenever what the collectors registered on the Prometheus registry report changes
+     */
     public ScrapeResponder(PrometheusMeterRegistry registry, LongSupplier changes) {
         this.registry = registry;
         this.changes = changes;
@@ -181,7 +190,8 @@ public final class ScrapeResponder {
     private void render(CompletableFuture<ByteBuffer> body, boolean openMetrics, ExpositionWriter.Memory memory) {
         String contentType = openMetrics ? OPENMETRICS : TEXT;
         try {
-            body.complete(direct(ExpositionWriter.writeChunks(registry.getPrometheusRegistry().scrape(), openMetrics,
+            body.complete(direct(ExpositionWriter.writeChunks(
+                    registry.getPrometheusRegistry().scrape(name -> name.startsWith(OUR_FAMILIES)), openMetrics,
                     (family, out) -> registry.scrape(out, contentType, Set.of(family.getMetadata().getPrometheusName())),
                     memory)));
         } catch (RuntimeException | Error e) {
@@ -237,6 +247,9 @@ public final class ScrapeResponder {
         }
         long state = changes.getAsLong();
         for (Meter meter : registry.getMeters()) {
+            if (!meter.getId().getName().startsWith(OUR_METERS)) {
+                continue;
+            }
             for (Measurement measurement : meter.measure()) {
                 state = state * 31 + Double.hashCode(measurement.getValue());
             }

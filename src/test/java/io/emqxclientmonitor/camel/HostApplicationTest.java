@@ -74,10 +74,18 @@ class HostApplicationTest {
                 "emqx_client_monitor_connected{alias=\"QingpingCO2_Room2\",broker=\"emqx\",client_id=\"qingping-DEADBEEF5678\"} 1"),
                 observed.body());
         assertTrue(observed.body().contains("camel_exchanges_total"), "the host's own Camel meters are there too");
+        // the request counter has the labels of the metric contract on a host's registry too, and counts
+        assertTrue(new io.emqxclientmonitor.support.Exposition(observed.body())
+                        .valueOf("emqx_client_monitor_api_requests_total", "broker=\"emqx\"") >= 1, observed.body());
 
         assertEquals(200, get("http://127.0.0.1:" + port + "/hello", null).statusCode(), "the host's route is not ours to guard");
         assertEquals(401, get("http://127.0.0.1:" + port + "/metrics", null).statusCode(), "ours is guarded");
-        assertEquals(200, get("http://127.0.0.1:" + port + "/metrics", "prometheus:s3cret").statusCode());
+        HttpResponse<String> ours = get("http://127.0.0.1:" + port + "/metrics", "prometheus:s3cret");
+        assertEquals(200, ours.statusCode());
+        // the host's camel_* families are the host's to serve (and some fail promtool's lint): our endpoint has ours only
+        assertTrue(ours.body().lines().filter(l -> l.startsWith("# TYPE "))
+                .allMatch(l -> l.startsWith("# TYPE emqx_client_monitor_")), ours.body());
+        io.emqxclientmonitor.support.Promtool.assertClean(ours.body());
         // Vert.x serves /metrics for /metrics/ too: the guard must not tell them apart
         for (String variant : new String[]{"/metrics/", "//metrics", "/api/v1/clients/", "/api/v1/clients//", "/./metrics"}) {
             assertEquals(401, get("http://127.0.0.1:" + port + variant, null).statusCode(), variant + " is ours too");
