@@ -13,7 +13,7 @@ import io.emqxclientmonitor.state.ClientState;
 import io.emqxclientmonitor.state.ClientView;
 import io.emqxclientmonitor.support.Exposition;
 import io.emqxclientmonitor.support.RunningExporter;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
@@ -45,18 +45,11 @@ class SessionCountingTest {
 
     private final SteppedClock clock = new SteppedClock(T0);
     private final Fleet fleet = new Fleet(clock);
+    @AutoClose
     private EmqxSimulator emqx;
+    @AutoClose
     private RunningExporter exporter;
 
-    @AfterEach
-    void stop() {
-        if (exporter != null) {
-            exporter.close();
-        }
-        if (emqx != null) {
-            emqx.close();
-        }
-    }
 
     @Test
     void aFlapperReconnectingEvery7SecondsIsCountedAtEveryPollThatSeesANewerConnectedAt() {

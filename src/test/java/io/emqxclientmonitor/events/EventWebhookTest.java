@@ -8,17 +8,13 @@ import io.emqxclientmonitor.support.Exposition;
 import io.emqxclientmonitor.support.Fleets;
 import io.emqxclientmonitor.support.LogCapture;
 import io.emqxclientmonitor.support.RunningExporter;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 
@@ -31,21 +27,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and {@code $events/client_disconnected}, over real HTTP to the running exporter.
  */
 class EventWebhookTest {
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final String ROOM2 = "qingping-DEADBEEF5678";
     private final SteppedClock clock = new SteppedClock(Fleets.START);
+    @AutoClose
     private EmqxSimulator emqx;
+    @AutoClose
     private RunningExporter exporter;
 
-    @AfterEach
-    void stop() {
-        if (exporter != null) {
-            exporter.close();
-        }
-        if (emqx != null) {
-            emqx.close();
-        }
-    }
 
     private void start(Map<String, String> extra) {
         emqx = Fleets.smallFleet(clock, SimulatorOptions.defaults());
@@ -61,21 +49,12 @@ class EventWebhookTest {
     }
 
     private HttpResponse<String> post(byte[] body, String authorization, String query) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + exporter.port()
-                        + "/api/v1/emqx/events" + query))
-                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        HttpRequest.Builder request = exporter.request("/api/v1/emqx/events" + query)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
-        try {
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return exporter.send(request);
     }
 
     private static String ruleDisconnect(String clientId, long connectedAt, String reason) {

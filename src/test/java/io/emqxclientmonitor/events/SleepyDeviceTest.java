@@ -10,7 +10,7 @@ import io.emqxclientmonitor.simulator.WebhookTransport;
 import io.emqxclientmonitor.state.ClientView;
 import io.emqxclientmonitor.support.Exposition;
 import io.emqxclientmonitor.support.RunningExporter;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -32,18 +32,11 @@ class SleepyDeviceTest {
     private static final String DEVICE = "sensor-1";
     private final SteppedClock clock = new SteppedClock(T0);
     private final Fleet fleet = new Fleet(clock);
+    @AutoClose
     private EmqxSimulator emqx;
+    @AutoClose
     private RunningExporter exporter;
 
-    @AfterEach
-    void stop() {
-        if (exporter != null) {
-            exporter.close();
-        }
-        if (emqx != null) {
-            emqx.close();
-        }
-    }
 
     private SimulatedEvents run(boolean feed) {
         emqx = new EmqxSimulator(fleet, SimulatorOptions.defaults()).start();

@@ -7,7 +7,7 @@ import io.emqxclientmonitor.support.Exposition;
 import io.emqxclientmonitor.support.Fleets;
 import io.emqxclientmonitor.support.LogCapture;
 import io.emqxclientmonitor.support.RunningExporter;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +31,9 @@ class HostileEmqxPagesTest {
     private static final String SLEEPER = "alias=\"Sleeper\",broker=\"emqx\",client_id=\"sleeper-1\"";
 
     private final SteppedClock clock = new SteppedClock(Fleets.START);
+    @AutoClose
     private EmqxSimulator emqx;
+    @AutoClose
     private RunningExporter exporter;
 
     private RunningExporter start(String pollIntervalSeconds) {
@@ -43,15 +45,6 @@ class HostileEmqxPagesTest {
         return exporter;
     }
 
-    @AfterEach
-    void stop() {
-        if (exporter != null) {
-            exporter.close();
-        }
-        if (emqx != null) {
-            emqx.close();
-        }
-    }
 
     @Test
     @DisplayName("hasnext:true forever, with meta.count: the poll stops a few pages past what count announces, as invalid_response, with one WARN")

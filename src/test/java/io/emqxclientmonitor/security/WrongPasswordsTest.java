@@ -6,7 +6,7 @@ import io.emqxclientmonitor.simulator.SteppedClock;
 import io.emqxclientmonitor.support.Fleets;
 import io.emqxclientmonitor.support.RunningExporter;
 import io.emqxclientmonitor.web.BasicAuthUsers;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.mindrot.jbcrypt.BCrypt;
@@ -37,18 +37,11 @@ class WrongPasswordsTest {
     private static final int ATTACKERS = 60;
 
     private final SteppedClock clock = new SteppedClock(Fleets.START);
+    @AutoClose
     private EmqxSimulator emqx;
+    @AutoClose
     private RunningExporter exporter;
 
-    @AfterEach
-    void stop() {
-        if (exporter != null) {
-            exporter.close();
-        }
-        if (emqx != null) {
-            emqx.close();
-        }
-    }
 
     @Test
     @DisplayName("a remembered valid scrape is answered while wrong-password checks are still in progress")

@@ -87,11 +87,19 @@ public final class RunningExporter implements AutoCloseable {
     }
 
     public HttpResponse<String> get(String path, String accept) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10));
+        HttpRequest.Builder request = request(path);
         if (accept != null) {
             request.header("Accept", accept);
         }
+        return send(request);
+    }
+
+    /** A request to this exporter (path with its query), to be finished and {@link #send sent} by the caller. */
+    public HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10));
+    }
+
+    public HttpResponse<String> send(HttpRequest.Builder request) {
         try {
             return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
