@@ -46,8 +46,17 @@ class EventFeedBenchmark {
             properties.put("emqx.clients-file", clients.toAbsolutePath().toString());
             properties.put("emqx.timeout-seconds", "30");
             properties.put("emqx.events.webhook.enabled", "true");
+            io.emqxclientmonitor.support.Mosquitto mqtt = mosquitto();
+            if (mqtt != null) {
+                properties.put("emqx.events.mqtt.url", mqtt.url());
+                properties.put("emqx.events.mqtt.username", io.emqxclientmonitor.support.Mosquitto.FEED_USER);
+                properties.put("emqx.events.mqtt.password", io.emqxclientmonitor.support.Mosquitto.FEED_PASSWORD);
+                properties.put("emqx.events.mqtt.topic", io.emqxclientmonitor.support.Mosquitto.REPUBLISH_TOPIC);
+            }
             properties.put("monitor.clients-file-check-seconds", "3600");
-            try (RunningExporter exporter = RunningExporter.start(properties, null)) {
+            // closed in reverse order: the exporter first, so that its feed does not see the broker go
+            try (io.emqxclientmonitor.support.Mosquitto broker = mqtt;
+                 RunningExporter exporter = RunningExporter.start(properties, null)) {
                 exporter.pollNow();
                 EventIntake intake = exporter.context().getRegistry().lookupByNameAndType("emqxEvents", EventIntake.class);
                 String[] ids = fleet.clientIds().toArray(String[]::new);
@@ -74,6 +83,14 @@ class EventFeedBenchmark {
                         Runtime.getRuntime().availableProcessors(), http.cpuMicrosPerRequest(), baseline.cpuMicrosPerRequest(),
                         baseline.perSecond(), exporterMicros, 2e6 / exporterMicros);
                 assertTrue(inProcess > 0 && http.perSecond() > 0);
+                if (mqtt == null) {
+                    line("MQTT feed: not measured (no mosquitto at /usr/sbin/mosquitto)");
+                } else {
+                    Posted overMqtt = overMqtt(broker, exporter, ids, seconds);
+                    line("MQTT feed (republish mode, QoS 1, through mosquitto on the same cores; the publisher in this JVM): "
+                            + "%,.0f events/s absorbed, %.1f µs of this JVM's CPU per event", overMqtt.perSecond(),
+                            overMqtt.cpuMicrosPerRequest());
+                }
             }
         }
         Files.writeString(Path.of("target", "benchmark-events.md"), report);
@@ -119,6 +136,69 @@ class EventFeedBenchmark {
      * request than the server under test, on the same 2 cores.
      */
     private record Posted(double perSecond, double cpuMicrosPerRequest) {
+    }
+
+    /** mosquitto's receive maximum (max_inflight_messages) is 20 by default. */
+    private static final int IN_FLIGHT_PUBLISHES = 16;
+
+    private static io.emqxclientmonitor.support.Mosquitto mosquitto() {
+        try {
+            return io.emqxclientmonitor.support.Mosquitto.start();
+        } catch (RuntimeException | AssertionError missing) {
+            return null;
+        }
+    }
+
+    /**
+     * Publishes events to the republish topic as fast as mosquitto takes them (QoS 1, as many in flight as mosquitto allows) and
+     * counts what the exporter's feed absorbed: every event it parsed, as the broker's feed statistics tell.
+     */
+    private static Posted overMqtt(io.emqxclientmonitor.support.Mosquitto mqtt, RunningExporter exporter, String[] ids,
+                                   int seconds) throws Exception {
+        var feed = exporter.tracker().broker("emqx").eventFeed();
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!feed.up() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        var publisher = new org.eclipse.paho.mqttv5.client.MqttAsyncClient(mqtt.url(), "bench-publisher",
+                new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
+        var options = new org.eclipse.paho.mqttv5.client.MqttConnectionOptions();
+        options.setUserName(io.emqxclientmonitor.support.Mosquitto.PUBLISHER);
+        options.setPassword(io.emqxclientmonitor.support.Mosquitto.PUBLISHER_PASSWORD.getBytes(StandardCharsets.UTF_8));
+        options.setReceiveMaximum(1000);
+        publisher.connect(options).waitForCompletion(10_000);
+        long absorbedBefore = feed.connected() + feed.disconnected() + feed.invalid();
+        double cpuStart = processCpuSeconds();
+        long start = System.nanoTime();
+        long end = start + seconds * 1_000_000_000L;
+        java.util.Random random = new java.util.Random(7);
+        long base = System.currentTimeMillis() - 600_000;
+        java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(IN_FLIGHT_PUBLISHES);
+        var released = new org.eclipse.paho.mqttv5.client.MqttActionListener() {
+            @Override
+            public void onSuccess(org.eclipse.paho.mqttv5.client.IMqttToken token) {
+                window.release();
+            }
+
+            @Override
+            public void onFailure(org.eclipse.paho.mqttv5.client.IMqttToken token, Throwable error) {
+                window.release();
+            }
+        };
+        for (long n = 0; System.nanoTime() < end; n++) {
+            window.acquire();
+            var message = new org.eclipse.paho.mqttv5.common.MqttMessage(event(ids[random.nextInt(ids.length)], base + (n / 2) * 13, n));
+            message.setQos(1);
+            publisher.publish(io.emqxclientmonitor.support.Mosquitto.REPUBLISH_TOPIC, message, null, released);
+        }
+        window.acquire(IN_FLIGHT_PUBLISHES);
+        Thread.sleep(2000); // what mosquitto still holds for the feed
+        long absorbed = feed.connected() + feed.disconnected() + feed.invalid() - absorbedBefore;
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        double cpu = processCpuSeconds() - cpuStart;
+        publisher.disconnect().waitForCompletion(5_000);
+        publisher.close();
+        return new Posted(absorbed / elapsed, cpu * 1e6 / Math.max(1, absorbed));
     }
 
     /** The load generator's own cost: the same requests to a server that does nothing but answer 204. */
