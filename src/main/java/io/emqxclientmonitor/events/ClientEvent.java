@@ -9,8 +9,10 @@ import java.time.Instant;
  *                       disconnect): null when absent
  * @param disconnectedAt when the connection ended (disconnects only), null when absent
  * @param reason         EMQX's reason string (disconnects only), as sent; fold it with {@link DisconnectReason#label}
+ * @param connectedAtInSeconds {@code connected_at} was sent in epoch seconds: it names the session of that second
  */
-public record ClientEvent(Kind kind, String clientId, Instant connectedAt, Instant disconnectedAt, String reason) {
+public record ClientEvent(Kind kind, String clientId, Instant connectedAt, Instant disconnectedAt, String reason,
+                          boolean connectedAtInSeconds) {
     public enum Kind {
         CONNECTED("connected"), DISCONNECTED("disconnected");
 
@@ -26,10 +28,15 @@ public record ClientEvent(Kind kind, String clientId, Instant connectedAt, Insta
     }
 
     public static ClientEvent connected(String clientId, Instant connectedAt) {
-        return new ClientEvent(Kind.CONNECTED, clientId, connectedAt, null, null);
+        return new ClientEvent(Kind.CONNECTED, clientId, connectedAt, null, null, false);
     }
 
     public static ClientEvent disconnected(String clientId, Instant connectedAt, Instant disconnectedAt, String reason) {
-        return new ClientEvent(Kind.DISCONNECTED, clientId, connectedAt, disconnectedAt, reason);
+        return new ClientEvent(Kind.DISCONNECTED, clientId, connectedAt, disconnectedAt, reason, false);
+    }
+
+    /** The same event, its {@code connected_at} having been sent in epoch seconds. */
+    public ClientEvent inSeconds() {
+        return new ClientEvent(kind, clientId, connectedAt, disconnectedAt, reason, true);
     }
 }

@@ -91,14 +91,24 @@ public final class EventParser {
             return null;
         }
         if (kind == ClientEvent.Kind.CONNECTED) {
-            return connectedAt == null ? null : ClientEvent.connected(id.textValue(), connectedAt);
+            return connectedAt == null ? null : inSeconds(ClientEvent.connected(id.textValue(), connectedAt), node);
         }
         JsonNode reason = node.get("reason");
         if (reason != null && !reason.isNull() && !reason.isTextual()) {
             return null;
         }
-        return ClientEvent.disconnected(id.textValue(), connectedAt, disconnectedAt,
-                reason == null || reason.isNull() ? null : reason.textValue());
+        if (connectedAt != null && disconnectedAt != null
+                && disconnectedAt.isBefore(connectedAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))) {
+            return null; // a connection cannot end before it began
+        }
+        return inSeconds(ClientEvent.disconnected(id.textValue(), connectedAt, disconnectedAt,
+                reason == null || reason.isNull() ? null : reason.textValue()), node);
+    }
+
+    private static ClientEvent inSeconds(ClientEvent event, JsonNode node) {
+        JsonNode connectedAt = node.get("connected_at");
+        return connectedAt != null && connectedAt.isIntegralNumber() && connectedAt.longValue() < SECONDS_BELOW
+                ? event.inSeconds() : event;
     }
 
     /** The rule shape names its event; the $SYS shape is told by the topic's last level, else by its fields. */

@@ -57,6 +57,20 @@ public final class ClientState {
     private long[] disconnectsByReason;
     /** The current session was started by an event, so a poll's snapshot may lag behind it. */
     private boolean sessionFromEvent;
+    /**
+     * A drop known to have happened but not yet counted, waiting a little for EMQX's disconnect event to tell its
+     * reason: the old connection of a takeover (its {@code takenover} event often arrives after the new connect), or
+     * an older session whose connect was delivered late. Null when none; settled as {@code unknown} by the first poll
+     * or event {@link #PENDING_DROP_GRACE} after it arrived, or when another takes its place.
+     */
+    private Instant pendingDropStart;
+    private Instant pendingDropEnd;
+    private Instant pendingDropSince;
+    /** The connected_at of the session whose drop was counted last (0: none or not reported): a late reason is its. */
+    private long latestDropKey;
+
+    /** How long a drop may wait for its disconnect event before it is counted as {@code unknown}. */
+    static final Duration PENDING_DROP_GRACE = Duration.ofSeconds(5);
 
     public ClientState(String broker, MonitoredClient client, int eventRetention) {
         this.broker = broker;
@@ -74,9 +88,10 @@ public final class ClientState {
      * client comes back connected after being offline or absent, and at first sight of a connected client.
      */
     public synchronized long observe(ClientRecord record, Instant pollTime) {
+        settleExpiredPendingDrop(pollTime);
         long connectsBefore = seen ? connects : Long.MAX_VALUE; // first sight: not a session events missed
         Instant reportedStart = record.connectedAt();
-        if (record.connected() && reportedStart != null && ledger != null && ledger.ended(reportedStart.toEpochMilli())) {
+        if (record.connected() && reportedStart != null && dropKnown(reportedStart.toEpochMilli())) {
             // an event already ended this connection; the poll's snapshot was taken before it
             record = new ClientRecord(record.clientId(), record.username(), false, record.createdAt(), reportedStart,
                     orKeep(lastDisconnect, pollTime), record.keepalive(), record.subscriptions(), record.inflight(),
@@ -98,11 +113,9 @@ public final class ClientState {
                 events.add(EventRing.Kind.CONNECT, reportedStart, false);
                 ledger.markStarted(key);
             }
-            if (!ledger.ended(key)) {
-                disconnects++; // it ended at the latest when the newer one began; its event may still tell why
-                countReason(DisconnectReason.UNKNOWN);
-                events.add(EventRing.Kind.DISCONNECT, connectedAt, true, DisconnectReason.UNKNOWN);
-                ledger.markEnded(key);
+            if (!dropKnown(key)) {
+                // it ended at the latest when the newer one began; its event may still tell why
+                countDrop(reportedStart, true, connectedAt, true, null);
             }
             polled = true;
             present = true;
@@ -139,6 +152,7 @@ public final class ClientState {
      *                    client's absence from it says nothing about that session
      */
     public synchronized void absent(Instant pollTime, Instant pollStarted) {
+        settleExpiredPendingDrop(pollTime);
         if (connected && sessionFromEvent && pollStarted != null && connectedAt != null && connectedAt.isAfter(pollStarted)) {
             polled = true;
             return;
@@ -251,23 +265,76 @@ public final class ClientState {
         }
     }
 
-    /** @param reason EMQX's reason, null when no event told it (counted as {@code unknown}) */
+    /** The current session ended. @param reason EMQX's reason, null when no event told it (counted as {@code unknown}) */
     private void endSession(Instant at, boolean estimated, String reason) {
-        disconnects++;
-        lastDisconnect = at;
+        countDrop(connectedAt, connectedAtReported, at, estimated, reason);
         offlineSince = at;
+        connected = false;
+    }
+
+    /**
+     * Counts the drop of the session that began at {@code start} (the current one or an older one).
+     *
+     * @param startReported {@code start} is EMQX's connected_at, so the session is remembered as ended
+     */
+    private void countDrop(Instant start, boolean startReported, Instant at, boolean estimated, String reason) {
+        disconnects++;
+        if (lastDisconnect == null || !at.isBefore(lastDisconnect)) {
+            lastDisconnect = at;
+        }
         String label = DisconnectReason.label(reason);
         countReason(label);
         events.add(EventRing.Kind.DISCONNECT, at, estimated, label);
-        if (connectedAt != null && connectedAtReported) {
-            ledger().markEnded(connectedAt.toEpochMilli());
+        latestDropKey = 0;
+        if (start != null && startReported) {
+            latestDropKey = start.toEpochMilli();
+            ledger().markEnded(latestDropKey, reason == null);
         }
-        if (connectedAt != null && !at.isBefore(connectedAt)) {
-            Duration session = Duration.between(connectedAt, at);
+        if (start != null && !at.isBefore(start)) {
+            Duration session = Duration.between(start, at);
             sessions.add(session);
             sessionDurations().observe(session);
         }
-        connected = false;
+    }
+
+    /** The session of this connected_at is over: its drop was counted, or is waiting for its reason. */
+    private boolean dropKnown(long key) {
+        return (ledger != null && ledger.ended(key)) || (pendingDropStart != null && pendingDropStart.toEpochMilli() == key);
+    }
+
+    /** The drop of the session that began at {@code start} is certain; its disconnect event may still tell why. */
+    private void dropLater(Instant start, Instant endAtTheLatest, Instant now) {
+        settlePendingDrop(null, null, true);
+        pendingDropStart = start;
+        pendingDropEnd = endAtTheLatest;
+        pendingDropSince = now;
+    }
+
+    /** Counts the waiting drop, with its reason and end when its event told them, else as {@code unknown}. */
+    private void settlePendingDrop(String reason, Instant end, boolean endEstimated) {
+        if (pendingDropStart == null) {
+            return;
+        }
+        Instant start = pendingDropStart;
+        Instant at = end != null ? end : pendingDropEnd;
+        pendingDropStart = null;
+        pendingDropEnd = null;
+        pendingDropSince = null;
+        countDrop(start, true, at, end == null || endEstimated, reason);
+    }
+
+    private void settleExpiredPendingDrop(Instant now) {
+        if (pendingDropSince != null && !now.isBefore(pendingDropSince.plus(PENDING_DROP_GRACE))) {
+            settlePendingDrop(null, null, true);
+        }
+    }
+
+    /** A newer connection began (told by an event): EMQX restarts its counters with it, so the last session's go into the base. */
+    private void foldForNewConnection() {
+        for (int i = 0; i < base.length; i++) {
+            base[i] = saturatedSum(base[i], last[i]);
+            last[i] = 0;
+        }
     }
 
     private void countReason(String label) {
@@ -295,12 +362,30 @@ public final class ClientState {
      * the current one; a session whose connect was missed is counted from its disconnect.
      */
     public synchronized EventEffect onEvent(ClientEvent event, Instant now) {
-        return event.kind() == ClientEvent.Kind.CONNECTED ? connectedEvent(event.connectedAt())
-                : disconnectedEvent(event.connectedAt(), orKeep(event.disconnectedAt(), now), event.disconnectedAt() == null,
+        settleExpiredPendingDrop(now);
+        Instant start = event.connectedAtInSeconds() ? sessionOfSecond(event.connectedAt()) : event.connectedAt();
+        return event.kind() == ClientEvent.Kind.CONNECTED ? connectedEvent(start, now)
+                : disconnectedEvent(start, orKeep(event.disconnectedAt(), now), event.disconnectedAt() == null,
                 event.reason());
     }
 
-    private EventEffect connectedEvent(Instant start) {
+    /** A connected_at sent in whole seconds names the known session that began in that second, if there is one. */
+    private Instant sessionOfSecond(Instant start) {
+        if (start == null) {
+            return null;
+        }
+        long second = start.getEpochSecond();
+        if (connectedAt != null && connectedAtReported && connectedAt.getEpochSecond() == second) {
+            return connectedAt;
+        }
+        if (pendingDropStart != null && pendingDropStart.getEpochSecond() == second) {
+            return pendingDropStart;
+        }
+        long known = ledger == null ? 0 : ledger.startedInSecond(second);
+        return known != 0 ? Instant.ofEpochMilli(known) : start;
+    }
+
+    private EventEffect connectedEvent(Instant start, Instant now) {
         long key = start.toEpochMilli();
         if (ledger().started(key) || (connectedAtReported && start.equals(connectedAt))) {
             ledger.markStarted(key);
@@ -308,15 +393,27 @@ public final class ClientState {
         }
         if (connectedAt == null || start.isAfter(connectedAt) || !connectedAtReported) {
             boolean wasConnected = connected;
-            if (wasConnected) {
-                endSession(start, true, null); // its disconnect event is late or lost: EMQX ended it by this connect
+            if (connectedAt == null || start.isAfter(connectedAt)) {
+                foldForNewConnection();
+            }
+            if (wasConnected && connectedAtReported) {
+                // EMQX ended it by this connect (a takeover); its disconnect event, often later, tells why
+                dropLater(connectedAt, start, now);
+                connected = false;
+            } else if (wasConnected) {
+                endSession(start, true, null); // began before any connected_at was known: no event can pair with it
             }
             startSession(start, false, !wasConnected && seen);
             sessionFromEvent = true;
         } else {
-            connects++; // an older session, delivered late: counted, the current one stays as it is
+            // an older session, delivered late: counted, the current one stays as it is; it ended at the latest when
+            // the current one began, and its own disconnect event may still tell why
+            connects++;
             events.add(EventRing.Kind.CONNECT, start, false);
             ledger.markStarted(key);
+            if (!dropKnown(key)) {
+                dropLater(start, connectedAt, now);
+            }
         }
         seen = true;
         return EventEffect.APPLIED;
@@ -327,20 +424,33 @@ public final class ClientState {
             return unpairedDisconnect(end, endEstimated, reason);
         }
         long key = start.toEpochMilli();
+        if (pendingDropStart != null && pendingDropStart.toEpochMilli() == key) {
+            settlePendingDrop(reason, end, endEstimated);
+            return EventEffect.APPLIED;
+        }
         if (ledger().ended(key)) {
+            // counted already, as unknown when a poll or the next connect saw it first: the reason is still news for
+            // the last drop's reason and the recent events (the count stays where it is: counters never go down)
+            if (reason != null && ledger.takeReasonSlot(key)) {
+                if (key == latestDropKey) {
+                    lastDisconnectReason = DisconnectReason.label(reason);
+                    events.relabelLatestDrop(reason);
+                }
+                return EventEffect.APPLIED;
+            }
             return EventEffect.DUPLICATE;
         }
         boolean current = connectedAt != null && start.equals(connectedAt) && connectedAtReported;
         if (current && connected) {
             endSession(end, endEstimated, reason);
-        } else if (current || ledger.started(key)) {
-            // counted and ended already (by a poll, as unknown, or by the next connect): only the reason is news
-            ledger.markEnded(key);
-            if (current) {
-                lastDisconnectReason = DisconnectReason.label(reason);
-            }
+        } else if (ledger.started(key)) {
+            // counted as started (a late connect, a poll) and never ended: this is its drop
+            countDrop(start, true, end, endEstimated, reason);
         } else if (connectedAt == null || !connectedAtReported || start.isAfter(connectedAt)) {
             // a whole session whose connect was missed
+            if (connectedAt == null || start.isAfter(connectedAt)) {
+                foldForNewConnection();
+            }
             if (connected) {
                 endSession(start, true, null);
             }
@@ -350,12 +460,9 @@ public final class ClientState {
         } else {
             // an older session nobody counted, delivered late: count it, leave the current one alone
             connects++;
-            disconnects++;
-            countReason(DisconnectReason.label(reason));
             events.add(EventRing.Kind.CONNECT, start, false);
-            events.add(EventRing.Kind.DISCONNECT, end, endEstimated, DisconnectReason.label(reason));
             ledger.markStarted(key);
-            ledger.markEnded(key);
+            countDrop(start, true, end, endEstimated, reason);
         }
         seen = true;
         return EventEffect.APPLIED;
@@ -363,6 +470,10 @@ public final class ClientState {
 
     /** Rule events before EMQX 5.8.6 carry no connected_at on a disconnect: pair by time, never end a newer session. */
     private EventEffect unpairedDisconnect(Instant end, boolean endEstimated, String reason) {
+        if (pendingDropStart != null && (DisconnectReason.replaced(reason) || (connectedAt != null && end.isBefore(connectedAt)))) {
+            settlePendingDrop(reason, end, endEstimated); // the replaced connection's drop, waiting for just this
+            return EventEffect.APPLIED;
+        }
         if (!connected || DisconnectReason.replaced(reason) || (connectedAt != null && end.isBefore(connectedAt))) {
             return EventEffect.DUPLICATE;
         }
@@ -411,13 +522,23 @@ public final class ClientState {
         return histogram == null ? DurationHistogram.Snapshot.EMPTY : histogram.snapshot();
     }
 
+    /** A drop still waiting for its reason is stored as counted ({@code unknown}): a restart must not lose it. */
     synchronized StoredClient store() {
+        long storedDisconnects = disconnects;
+        long[] byReason = disconnectsByReason == null ? null : disconnectsByReason.clone();
+        if (pendingDropStart != null) {
+            storedDisconnects++;
+            if (byReason == null) {
+                byReason = new long[DisconnectReason.LABELS.size()];
+            }
+            byReason[DisconnectReason.index(DisconnectReason.UNKNOWN)]++;
+        }
         return new StoredClient(client.clientId(), seen, connected, createdAt, connectedAt, disconnectedAt,
-                keepalive, subscriptions, inflight, base.clone(), last.clone(), connects, disconnects, lastSeen,
+                keepalive, subscriptions, inflight, base.clone(), last.clone(), connects, storedDisconnects, lastSeen,
                 lastDisconnect, offlineSince, lastReconnectGap == null ? null : lastReconnectGap.toMillis(),
                 sessions.completed(), sessions.shortestMillisRaw(), sessions.longestMillisRaw(),
                 sessions.totalMillisRaw(), events.events(), snapshot(sessionDurations), snapshot(offlineDurations),
-                lastDisconnectReason, disconnectsByReason == null ? null : disconnectsByReason.clone());
+                lastDisconnectReason, byReason);
     }
 
     synchronized void restore(StoredClient stored) {

@@ -63,7 +63,18 @@ public final class EventRing {
         size = Math.min(size + 1, epochMillis.length);
     }
 
-    /** Oldest first. */
+    /** The reason of the drop added last, now that EMQX told it (the drop itself is not counted again). */
+    public void relabelLatestDrop(String reason) {
+        for (int i = 1; i <= size; i++) {
+            int slot = (next - i + epochMillis.length) % epochMillis.length;
+            if ((flags[slot] & CONNECT) == 0) {
+                reasons[slot] = (byte) (DisconnectReason.index(DisconnectReason.label(reason)) + 1);
+                return;
+            }
+        }
+    }
+
+    /** Oldest first, by time (a late event is told where it happened; equal times in the order they were added). */
     public List<Event> events() {
         List<Event> events = new ArrayList<>(size);
         int start = (next - size + epochMillis.length) % Math.max(1, epochMillis.length);
@@ -73,6 +84,7 @@ public final class EventRing {
                     Instant.ofEpochMilli(epochMillis[slot]), (flags[slot] & ESTIMATED) != 0,
                     reasons[slot] == 0 ? null : DisconnectReason.LABELS.get(reasons[slot] - 1)));
         }
+        events.sort(java.util.Comparator.comparing(Event::at));
         return events;
     }
 }

@@ -11,6 +11,8 @@ final class SessionLedger {
     static final int CAPACITY = 8;
     private final long[] started = new long[CAPACITY];
     private final long[] ended = new long[CAPACITY];
+    /** Per slot of {@link #ended}: the drop was counted without EMQX's reason ({@code unknown}). */
+    private final boolean[] endedWithoutReason = new boolean[CAPACITY];
     private int nextStarted;
     private int nextEnded;
     /** The newest connected_at pushed out of each ring: anything up to it is taken as known. */
@@ -34,11 +36,38 @@ final class SessionLedger {
     }
 
     void markEnded(long connectedAt) {
+        markEnded(connectedAt, false);
+    }
+
+    /** @param withoutReason the drop was counted as {@code unknown}: its reason may still arrive */
+    void markEnded(long connectedAt, boolean withoutReason) {
         if (!ended(connectedAt)) {
             endedForgotten = Math.max(endedForgotten, ended[nextEnded]);
             ended[nextEnded] = connectedAt;
+            endedWithoutReason[nextEnded] = withoutReason;
             nextEnded = (nextEnded + 1) % CAPACITY;
         }
+    }
+
+    /** The session ended and its drop was counted as {@code unknown}; true once at most (the reason is then known). */
+    boolean takeReasonSlot(long connectedAt) {
+        for (int i = 0; i < CAPACITY; i++) {
+            if (connectedAt != 0 && ended[i] == connectedAt && endedWithoutReason[i]) {
+                endedWithoutReason[i] = false;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A session remembered as started whose connected_at falls in this epoch second, 0 if none. */
+    long startedInSecond(long epochSecond) {
+        for (long v : started) {
+            if (v != 0 && Math.floorDiv(v, 1000) == epochSecond) {
+                return v;
+            }
+        }
+        return 0;
     }
 
     /** 0 is never a connected_at (EMQX's are epoch ms since 2015), so it marks an empty slot. */

@@ -246,9 +246,9 @@ class EventFeedBenchmark {
         }
     }
 
-    private static final int CONNECTIONS = 8;
+    private static final int CONNECTIONS = Integer.getInteger("bench.webhookConnections", 8);
     private static final int PIPELINING = 100;
-    private static final int IN_FLIGHT = 64;
+    private static final int IN_FLIGHT = Math.max(64, CONNECTIONS * 4);
 
     /** One request in flight at a time; the next is sent when the answer arrives. */
     private record Lane(io.vertx.core.http.HttpClient http, String[] ids, int seed, long end, AtomicLong absorbed,

@@ -85,6 +85,9 @@ class EventIntakeTest {
                 "a connect 10 minutes ahead of our clock would hold the client 'connected' against every poll until then");
         assertEquals(EventIntake.Outcome.ACCEPTED, intake.accept("emqx", "sys", null,
                         connect("c0", NOW.plus(Duration.ofSeconds(30)).toEpochMilli())), "a little clock skew is fine");
+        assertEquals(EventIntake.Outcome.INVALID, intake.accept("emqx", "sys", "$SYS/brokers/n/clients/c0/disconnected",
+                ("{\"clientid\":\"c0\",\"connected_at\":" + at + ",\"reason\":\"normal\",\"disconnected_at\":" + (at - 1_000_000) + "}")
+                        .getBytes(StandardCharsets.UTF_8)), "a connection cannot end before it began");
         assertEquals(EventIntake.Outcome.UNKNOWN_BROKER, intake.accept("nope", "sys", null, connect("c0", at)));
         assertEquals(EventIntake.Outcome.IGNORED_UNMONITORED, intake.accept("emqx", "sys", null, connect("stranger", at)));
     }

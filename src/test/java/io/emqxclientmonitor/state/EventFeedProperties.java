@@ -4,6 +4,7 @@ import io.emqxclientmonitor.config.MonitoredClient;
 import io.emqxclientmonitor.emqx.ClientRecord;
 import io.emqxclientmonitor.emqx.EmqxCounter;
 import io.emqxclientmonitor.events.ClientEvent;
+import io.emqxclientmonitor.events.DisconnectReason;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -24,8 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * One client's true sessions (some replaced by a takeover, the old one's disconnect then emitted after the new
  * connect), told by an event feed that loses 30 % of the events and duplicates, delays and reorders the others, and by
  * polls whose snapshots lag behind the events. Invariants: every session either source saw is counted exactly once,
- * never more than the truth; connects and disconnects never decrease; once everything is delivered and a fresh poll
- * applied, the client's presence is the truth's. Seeded and bounded.
+ * never more than the truth; connects, disconnects and message counters never decrease; the message total never
+ * exceeds the truth and keeps every value a poll reported of a session no newer one had replaced; a reason is counted only for drops that had it; once
+ * everything is delivered and a fresh poll applied, the client's presence is the truth's. Seeded and bounded.
  */
 class EventFeedProperties {
     private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
@@ -76,7 +78,9 @@ class EventFeedProperties {
         }
 
         ClientState client = new ClientState("emqx", new MonitoredClient("dev", "c"), 4);
-        Set<Integer> seenByPolls = new HashSet<>();
+        java.util.Map<Integer, Long> polledMax = new java.util.HashMap<>();
+        Set<Integer> seenByPolls = polledMax.keySet();
+        long receivedBefore = 0;
         long connectsBefore = 0;
         long disconnectsBefore = 0;
         for (int moment = 0; moment <= horizon + MAX_DELAY + 3; moment++) {
@@ -85,21 +89,23 @@ class EventFeedProperties {
             List<Integer> snapshots = polls.getOrDefault(moment, List.of());
             int pollsFirst = random.nextInt(2);
             if (pollsFirst == 1) {
-                applyPolls(client, snapshots, starts, ends, seenByPolls, moment);
+                applyPolls(client, snapshots, starts, ends, polledMax, moment);
             }
             for (ClientEvent event : now) {
                 client.onEvent(event, T0.plusSeconds(moment));
             }
             if (pollsFirst == 0) {
-                applyPolls(client, snapshots, starts, ends, seenByPolls, moment);
+                applyPolls(client, snapshots, starts, ends, polledMax, moment);
             }
             ClientView view = client.view();
             assertTrue(view.connects() >= connectsBefore && view.disconnects() >= disconnectsBefore, "monotonic");
+            assertTrue(view.counter(EmqxCounter.RECV_MSG) >= receivedBefore, "the message counter is monotonic");
             connectsBefore = view.connects();
             disconnectsBefore = view.disconnects();
+            receivedBefore = view.counter(EmqxCounter.RECV_MSG);
         }
         int last = horizon + MAX_DELAY + 4;
-        applyPolls(client, List.of(last), starts, ends, seenByPolls, last);
+        applyPolls(client, List.of(last), starts, ends, polledMax, last);
 
         Set<Integer> seen = new HashSet<>(seenByEvents);
         seen.addAll(seenByPolls);
@@ -114,6 +120,28 @@ class EventFeedProperties {
             sum += n;
         }
         assertEquals(view.disconnects(), sum, "every drop has one reason label");
+
+        long truthReceived = 0;
+        long takeovers = 0;
+        long normals = 0;
+        for (int i = 0; i < sessions; i++) {
+            truthReceived += Math.min(ends.get(i), last) - starts.get(i);
+            if (ends.get(i) != Integer.MAX_VALUE) {
+                if (takenOver.get(i)) {
+                    takeovers++;
+                } else {
+                    normals++;
+                }
+            }
+        }
+        long received = view.counter(EmqxCounter.RECV_MSG);
+        assertTrue(received <= truthReceived, "messages never more than the truth: " + received + " > " + truthReceived);
+        long polledSum = polledMax.values().stream().mapToLong(Long::longValue).sum();
+        assertTrue(received >= polledSum, "every value a poll reported of a session not yet replaced stays in the total: "
+                + received + " < " + polledSum);
+        long[] reasons = byReason == null ? new long[DisconnectReason.LABELS.size()] : byReason;
+        assertTrue(reasons[DisconnectReason.index("takenover")] <= takeovers, "takenover only for takeovers");
+        assertTrue(reasons[DisconnectReason.index("normal")] <= normals, "normal only for normal drops");
     }
 
     private static void deliver(Random random, TreeMap<Integer, List<ClientEvent>> deliveries, int emitted,
@@ -128,9 +156,9 @@ class EventFeedProperties {
         }
     }
 
-    /** A clean-session client: EMQX lists it only while connected. */
+    /** A clean-session client: EMQX lists it only while connected; it receives one message a moment. */
     private static void applyPolls(ClientState client, List<Integer> snapshots, List<Integer> starts, List<Integer> ends,
-                                   Set<Integer> seenByPolls, int appliedAt) {
+                                   java.util.Map<Integer, Long> polledMax, int appliedAt) {
         for (int snapshot : snapshots) {
             Integer live = null;
             for (int i = 0; i < starts.size(); i++) {
@@ -141,9 +169,16 @@ class EventFeedProperties {
             if (live == null) {
                 client.absent(T0.plusSeconds(appliedAt), T0.plusSeconds(snapshot));
             } else {
-                seenByPolls.add(live);
+                long received = snapshot - starts.get(live);
+                Instant known = client.view().connectedAt();
+                if (known == null || !T0.plusSeconds(starts.get(live)).isBefore(known)) {
+                    // a snapshot of a session older than one already known is a stale row: by design it counts nothing
+                    polledMax.merge(live, received, Math::max);
+                }
+                long[] counters = new long[EmqxCounter.count()];
+                counters[EmqxCounter.RECV_MSG.ordinal()] = received;
                 client.observe(new ClientRecord("c", null, true, T0.plusSeconds(starts.get(live)),
-                        T0.plusSeconds(starts.get(live)), null, 60, 0, 0, new long[EmqxCounter.count()]), T0.plusSeconds(appliedAt));
+                        T0.plusSeconds(starts.get(live)), null, 60, 0, 0, counters), T0.plusSeconds(appliedAt));
             }
         }
     }
