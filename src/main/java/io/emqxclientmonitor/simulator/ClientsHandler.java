@@ -156,7 +156,11 @@ final class ClientsHandler implements HttpHandler {
     }
 
     private byte[] listing(ClientsQuery query) {
-        List<ClientRow> matching = fleet.hostileRows().apply(fleet.snapshot(query.clientIds()));
+        List<ClientRow> matching = fleet.snapshot(query.clientIds());
+        if (query.like() != null && !fleet.hostileRows().ignoringLikeClientId()) {
+            matching = matching.stream().filter(row -> query.likeMatches(row.clientId())).toList();
+        }
+        matching = fleet.hostileRows().apply(matching);
         return listingJson.render(ClientPage.of(matching, query.page(), query.limit()), query.fields());
     }
 
