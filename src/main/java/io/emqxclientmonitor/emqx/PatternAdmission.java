@@ -1,6 +1,5 @@
 package io.emqxclientmonitor.emqx;
 
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -10,13 +9,13 @@ import java.util.Set;
  * always pass; new matches pass in the order they arrive until the bound is reached; the rest are refused.
  */
 public final class PatternAdmission {
-    /** Refused ids remembered per poll, to count each once: beyond this many a poll stops counting refusals. */
-    static final int REFUSED_TRACKED_PER_BOUND = 10;
+    /** Refused ids remembered per poll (as hashes, 8 bytes each), to count each once; beyond, a poll stops counting. */
+    public static final int MAX_REFUSED_TRACKED = 1_000_000;
 
     private final Set<String> remembered;
     private final int maxClients;
     private final Map<String, String> admitted = new LinkedHashMap<>();
-    private final Set<String> refused = new HashSet<>();
+    private final IdHashSet refused = new IdHashSet();
 
     /** @param remembered the ids already watched by pattern (not copied: the caller hands over a snapshot) */
     public PatternAdmission(Set<String> remembered, int maxClients) {
@@ -33,7 +32,7 @@ public final class PatternAdmission {
             admitted.put(clientId, alias);
             return true;
         }
-        if (refused.size() < (long) maxClients * REFUSED_TRACKED_PER_BOUND) {
+        if (refused.size() < MAX_REFUSED_TRACKED) {
             refused.add(clientId);
         }
         return false;
@@ -44,8 +43,8 @@ public final class PatternAdmission {
         return admitted;
     }
 
-    /** Distinct matches refused this poll (at most {@value #REFUSED_TRACKED_PER_BOUND} × the bound). */
-    public Set<String> refused() {
+    /** Distinct matches refused this poll (at most {@value #MAX_REFUSED_TRACKED}). */
+    public IdHashSet refused() {
         return refused;
     }
 

@@ -1,6 +1,6 @@
 package io.emqxclientmonitor.state;
 
-import java.util.Set;
+import io.emqxclientmonitor.emqx.IdHashSet;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -10,15 +10,14 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class PatternStats {
     private final AtomicLong refused = new AtomicLong();
-    private Set<String> refusedLastPoll = Set.of();
+    private IdHashSet refusedLastPoll = new IdHashSet();
     private boolean warned;
 
     /** @return whether this is the first refusal on this broker (to WARN once) */
-    synchronized boolean refusedThisPoll(Set<String> refusedNow) {
-        long fresh = refusedNow.stream().filter(id -> !refusedLastPoll.contains(id)).count();
-        refused.addAndGet(fresh);
-        refusedLastPoll = Set.copyOf(refusedNow);
-        if (!refusedNow.isEmpty() && !warned) {
+    synchronized boolean refusedThisPoll(IdHashSet refusedNow) {
+        refused.addAndGet(refusedNow.countNotIn(refusedLastPoll));
+        refusedLastPoll = refusedNow;
+        if (refusedNow.size() > 0 && !warned) {
             warned = true;
             return true;
         }
