@@ -167,4 +167,20 @@ class PatternClientsTest {
         assertTrue(emqx.requests().all().stream().noneMatch(r -> r.rawPathAndQuery().contains("like_clientid")),
                 "in full-list mode the list already has every match: no second scan");
     }
+
+    @Test
+    void endlessPagesOfThePatternScanEndTheSameWayAsTimeoutAndChangeNothingWatched() throws Exception {
+        fleetOf("qingping-1", "qingping-2");
+        start(EmqxVersion.V5_8, Map.of("emqx.clients.like", "qingping-", "monitor.poll-interval-seconds", "1"));
+        List<String> before = poll();
+        fleet.add("qingping-3");
+        emqx.hostilePages().endlessPaging(false); // hasnext:true forever, no meta.count (as for like_* queries)
+
+        java.util.concurrent.CompletableFuture.runAsync(exporter::pollNow).get(60, java.util.concurrent.TimeUnit.SECONDS);
+
+        Exposition after = new Exposition(exporter.scrape());
+        assertEquals(1, after.valueOf("emqx_client_monitor_poll_errors_total", "broker=\"emqx\",reason=\"timeout\""));
+        assertEquals(before, after.samples(CONNECTED), "a failed scan admits nothing and keeps the last-known values");
+        assertEquals(2.0, after.valueOf("emqx_client_monitor_pattern_clients", "broker=\"emqx\""));
+    }
 }
