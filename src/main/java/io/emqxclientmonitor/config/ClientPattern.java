@@ -18,6 +18,11 @@ public record ClientPattern(String like, Pattern regex, int maxClients, Duration
     public static final Duration DEFAULT_FORGET_AFTER = Duration.ofDays(3);
     /** No pattern: only the explicit list is watched. */
     public static final ClientPattern NONE = new ClientPattern(null, null, DEFAULT_MAX_CLIENTS, DEFAULT_FORGET_AFTER);
+    /**
+     * Characters a regex may read to decide one client id: a regex that backtracks catastrophically on some id (a
+     * clumsy {@code (a+)+}, an id made to trigger it) gives up on that id (not watched) instead of stalling the poll.
+     */
+    static final int MAX_REGEX_STEPS = 1_000_000;
 
     public boolean configured() {
         return like != null || regex != null;
@@ -34,8 +39,12 @@ public record ClientPattern(String like, Pattern regex, int maxClients, Duration
         if (regex == null) {
             return clientId;
         }
-        Matcher m = regex.matcher(clientId);
-        if (!m.find()) {
+        Matcher m = regex.matcher(new BoundedChars(clientId, MAX_REGEX_STEPS));
+        try {
+            if (!m.find()) {
+                return null;
+            }
+        } catch (BoundedChars.TooManySteps e) {
             return null;
         }
         String alias = null;

@@ -20,6 +20,8 @@ import java.util.function.Function;
  */
 public final class ConfigLoader {
     static final String FLAG_PREFIX = "metrics.enable-";
+    /** Room for {@code like_clientid=…} on the request line next to page, limit and {@code fields=}. */
+    static final int MAX_LIKE_BYTES = 1000;
     /** {@code scheme://user:password@host}: an '@' in the authority, before any path, query or fragment. */
     private static final java.util.regex.Pattern USER_INFO = java.util.regex.Pattern.compile("^[^:/?#]*://[^/?#]*@");
 
@@ -165,6 +167,10 @@ public final class ConfigLoader {
         String patternPrefix = value(prefix + "clients.like") != null || value(prefix + "clients.pattern") != null
                 ? prefix : "emqx.";
         String like = value(patternPrefix + "clients.like");
+        if (like != null && java.net.URLEncoder.encode(like, java.nio.charset.StandardCharsets.UTF_8).length() > MAX_LIKE_BYTES) {
+            throw new ConfigException(described.apply(patternPrefix + "clients.like") + " is longer than " + MAX_LIKE_BYTES
+                    + " bytes URL-encoded: it goes on EMQX's request line (8000 bytes at most); give a shorter part of the ids");
+        }
         String regexSetting = patternPrefix + "clients.pattern";
         String regex = value(regexSetting);
         java.util.regex.Pattern compiled = null;

@@ -29,6 +29,8 @@ public final class BrokerState {
     /** The ids in {@link #clients} watched by pattern; replaced together with it. */
     private volatile java.util.Set<String> patternIds = java.util.Set.of();
     private final PatternStats patternStats = new PatternStats();
+    /** Who is watched (explicit list, pattern), as of the current configuration. */
+    private io.emqxclientmonitor.emqx.WatchedClients watched;
 
     private volatile boolean fullList;
     private final io.emqxclientmonitor.emqx.FieldsParameter fields = new io.emqxclientmonitor.emqx.FieldsParameter();
@@ -54,6 +56,7 @@ public final class BrokerState {
      * bad edit) continues where it was: same counters, no reset, no extra connect.
      */
     synchronized void reconfigure(BrokerConfig newConfig, Instant now, Duration retention) {
+        io.emqxclientmonitor.emqx.WatchedClients watching = new io.emqxclientmonitor.emqx.WatchedClients(newConfig);
         Map<String, ClientState> next = new LinkedHashMap<>();
         for (MonitoredClient client : newConfig.clients()) {
             ClientState existing = clients.get(client.clientId());
@@ -68,7 +71,7 @@ public final class BrokerState {
         }
         for (String id : patternIds) {
             ClientState byPattern = clients.get(id);
-            if (!next.containsKey(id) && byPattern != null && newConfig.pattern().aliasOf(id) != null) {
+            if (!next.containsKey(id) && byPattern != null && watching.byPattern(id)) {
                 next.put(id, byPattern);
             }
         }
@@ -78,6 +81,7 @@ public final class BrokerState {
             }
         }
         config = newConfig;
+        watched = watching;
         publish(next);
         forgetRetiredBefore(now.minus(retention));
     }
@@ -124,11 +128,11 @@ public final class BrokerState {
 
     /** A client the state file remembers as matched by the pattern: watched again if it still matches and fits. */
     synchronized ClientState rememberPatternClient(MonitoredClient client, Instant listedAt) {
-        if (clients.containsKey(client.clientId()) || config.pattern().aliasOf(client.clientId()) == null
+        MonitoredClient now = watched.watched(client.clientId());
+        if (clients.containsKey(client.clientId()) || now == null || watched.isExplicit(client.clientId())
                 || patternIds.size() >= config.pattern().maxClients()) {
             return null;
         }
-        MonitoredClient now = new MonitoredClient(config.pattern().aliasOf(client.clientId()), client.clientId());
         ClientState state = new ClientState(config.alias(), now, eventRetention);
         state.fromPattern(true);
         state.listedAt(listedAt);

@@ -299,4 +299,20 @@ class ConfigLoaderTest {
         properties.put("emqx.broker.us.clients.pattren", "x");
         assertTrue(mistake().contains("did you mean emqx.broker.us.clients.pattern?"), mistake());
     }
+
+    @Test
+    void aLikeTooLongForTheRequestLineIsRefused() {
+        properties.put("emqx.clients.like", "ü".repeat(200));
+        assertTrue(mistake().startsWith("emqx.clients.like is longer than 1000 bytes URL-encoded"), mistake());
+    }
+
+    @Test
+    void aRegexThatBacktracksCatastrophicallyGivesUpOnThatIdInsteadOfStallingThePoll() {
+        properties.put("emqx.clients.pattern", "^(a+)+$");
+        ClientPattern pattern = load().brokers().get(0).pattern();
+        String evil = "a".repeat(40) + "b"; // 2^40 backtracking steps without a bound
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                () -> assertEquals(null, pattern.aliasOf(evil)), "a hang guard, not a speed requirement");
+        assertEquals("aaaa", pattern.aliasOf("aaaa"), "a sane id still matches");
+    }
 }

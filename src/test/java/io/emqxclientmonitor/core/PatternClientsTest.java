@@ -183,4 +183,16 @@ class PatternClientsTest {
         assertEquals(before, after.samples(CONNECTED), "a failed scan admits nothing and keeps the last-known values");
         assertEquals(2.0, after.valueOf("emqx_client_monitor_pattern_clients", "broker=\"emqx\""));
     }
+
+    @Test
+    void aLikeWithCharactersThatNeedEncodingReachesEmqxIntact() {
+        fleetOf(Fleets.AWKWARD_ID, "plant/line 1-x", "plant/line 1+&y");
+        start(EmqxVersion.V5_8, Map.of("emqx.clients.like", "line 1+&"));
+
+        List<String> connected = poll();
+
+        assertEquals(2, connected.size(), connected.toString());
+        assertTrue(emqx.requests().all().stream().anyMatch(r -> r.rawPathAndQuery().contains("like_clientid=line%201%2B%26")),
+                emqx.requests().all().toString());
+    }
 }
