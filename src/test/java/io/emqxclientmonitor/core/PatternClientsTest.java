@@ -195,4 +195,19 @@ class PatternClientsTest {
         assertTrue(emqx.requests().all().stream().anyMatch(r -> r.rawPathAndQuery().contains("like_clientid=line%201%2B%26")),
                 emqx.requests().all().toString());
     }
+
+    @Test
+    void emqxBefore56WithOnlyAPatternScansWithLikeClientIdAtItsSmallerLimit() {
+        fleetOf("qingping-1", "qingping-2", "pump-1");
+        start(EmqxVersion.V5_4, Map.of("emqx.clients.like", "qingping-"));
+        poll();
+        emqx.requests().clear();
+
+        List<String> connected = poll();
+
+        assertEquals(2, connected.size(), connected.toString());
+        assertEquals(1, emqx.requests().all().size(), "learnt: limit=1000, one page: " + emqx.requests().all());
+        assertTrue(emqx.requests().all().get(0).rawPathAndQuery().contains("like_clientid=qingping-"));
+        assertEquals(1000, emqx.requests().all().get(0).limit());
+    }
 }
