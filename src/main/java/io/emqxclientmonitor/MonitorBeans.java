@@ -267,6 +267,11 @@ public class MonitorBeans implements CamelConfiguration {
         for (BrokerConfig broker : config.brokers()) {
             LOG.info("broker {}: polling {} every {} s for {} monitored client(s)", broker.alias(), broker.apiUrl(),
                     config.pollInterval().toSeconds(), broker.clients().size());
+            if (broker.pattern().configured()) {
+                LOG.info("broker {}: also watching up to {} client(s) matching {} (monitor.max-clients), forgotten after {} "
+                        + "unlisted (monitor.forget-after)", broker.alias(), broker.pattern().maxClients(),
+                        broker.pattern().describe(), broker.pattern().forgetAfter());
+            }
             if (broker.tls().insecure() && "https".equalsIgnoreCase(broker.apiUrl().getScheme())) {
                 LOG.warn("broker {}: TLS certificate and host name checks are OFF (emqx.tls.insecure=true): anyone on the "
                         + "network path can read the API secret; use emqx.tls.ca-bundle instead", broker.alias());

@@ -55,6 +55,9 @@ final class CheckReport {
         } else {
             add(columns, cells, "Alias", false, ClientView::alias);
         }
+        if (clients.stream().anyMatch(ClientView::fromPattern)) {
+            add(columns, cells, "Source", false, ClientView::source);
+        }
         int stateColumn = columns.size();
         add(columns, cells, "State", false, CheckReport::state);
         add(columns, cells, "Created\n(time ago)", true, c -> ago(c.createdAt()));

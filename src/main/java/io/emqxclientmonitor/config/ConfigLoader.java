@@ -20,6 +20,8 @@ import java.util.function.Function;
  */
 public final class ConfigLoader {
     static final String FLAG_PREFIX = "metrics.enable-";
+    /** Room for {@code like_clientid=…} on the request line next to page, limit and {@code fields=}. */
+    static final int MAX_LIKE_BYTES = 1000;
     /** {@code scheme://user:password@host}: an '@' in the authority, before any path, query or fragment. */
     private static final java.util.regex.Pattern USER_INFO = java.util.regex.Pattern.compile("^[^:/?#]*://[^/?#]*@");
 
@@ -72,6 +74,8 @@ public final class ConfigLoader {
         wholeNumber("emqx.retry-delay-ms", 500, 0, 600_000, "a whole number of milliseconds");
         wholeNumber("monitor.first-poll-delay-ms", 0, 0, Long.MAX_VALUE, "a whole number of milliseconds");
         maxRequestLine();
+        maxClients();
+        forgetAfter();
         clientsFileCheck();
         stateFileReadOnly();
         return new MonitorConfig(brokers, poll, flags, stateFile == null ? null : Path.of(stateFile), retention);
@@ -145,12 +149,52 @@ public final class ConfigLoader {
             file = Path.of(clientsFile);
             clients.addAll(MonitoredClientsFile.read(file, described.apply(clientsFileSetting)));
         }
-        if (clients.isEmpty()) {
+        ClientPattern pattern = pattern(prefix);
+        if (clients.isEmpty() && !pattern.configured()) {
             throw new ConfigException("no clients to monitor on broker '" + alias + "': set " + prefix
-                    + "clients=alias=client_id,… or " + clientsFileSetting + "=<YAML file with monitored_clients>");
+                    + "clients=alias=client_id,… or " + clientsFileSetting + "=<YAML file with monitored_clients>"
+                    + " or " + prefix + "clients.like=<part of the client ids>");
         }
         rejectDuplicateClients(clients, "broker '" + alias + "'");
-        return new BrokerConfig(name, alias, apiUrl, key, secret, timeout, attempts, tls, clients, file);
+        return new BrokerConfig(name, alias, apiUrl, key, secret, timeout, attempts, tls, clients, file, pattern);
+    }
+
+    /**
+     * {@code clients.like} and {@code clients.pattern} are one setting, as {@code clients} and {@code clients-file}
+     * are: a broker that sets neither uses {@code emqx.clients.like}/{@code emqx.clients.pattern}.
+     */
+    private ClientPattern pattern(String prefix) {
+        String patternPrefix = value(prefix + "clients.like") != null || value(prefix + "clients.pattern") != null
+                ? prefix : "emqx.";
+        String like = value(patternPrefix + "clients.like");
+        if (like != null && java.net.URLEncoder.encode(like, java.nio.charset.StandardCharsets.UTF_8).length() > MAX_LIKE_BYTES) {
+            throw new ConfigException(described.apply(patternPrefix + "clients.like") + " is longer than " + MAX_LIKE_BYTES
+                    + " bytes URL-encoded: it goes on EMQX's request line (8000 bytes at most); give a shorter part of the ids");
+        }
+        String regexSetting = patternPrefix + "clients.pattern";
+        String regex = value(regexSetting);
+        java.util.regex.Pattern compiled = null;
+        if (regex != null) {
+            try {
+                compiled = java.util.regex.Pattern.compile(regex);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                throw new ConfigException(described.apply(regexSetting) + "='" + regex + "' is not a Java regular expression ("
+                        + e.getDescription() + " near index " + e.getIndex() + "): write it like ^qingping-(?<alias>.+)$");
+            }
+        }
+        return new ClientPattern(like, compiled, maxClients(), forgetAfter());
+    }
+
+    /** {@code monitor.max-clients}: most clients watched by pattern per broker (explicit ones always fit). */
+    public int maxClients() {
+        return (int) wholeNumber("monitor.max-clients", ClientPattern.DEFAULT_MAX_CLIENTS, 1, 1_000_000,
+                "a whole number of clients");
+    }
+
+    /** {@code monitor.forget-after}: a client watched by pattern and not listed by EMQX for this long is forgotten. */
+    public java.time.Duration forgetAfter() {
+        return DurationSetting.parse(described.apply("monitor.forget-after"), value("monitor.forget-after"),
+                ClientPattern.DEFAULT_FORGET_AFTER, "3d");
     }
 
     private TlsSettings tls(String prefix, URI apiUrl) {

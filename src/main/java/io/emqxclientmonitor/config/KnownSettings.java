@@ -35,6 +35,8 @@ public final class KnownSettings {
             "monitor.state-file-read-only",
             "monitor.event-retention",
             "monitor.removed-client-retention",
+            "monitor.max-clients", "monitor.forget-after",
+            "emqx.clients.like", "emqx.clients.pattern",
             "monitor.web.basic-auth.users", "monitor.web.basic-auth.htpasswd",
             "monitor.web.idle-timeout-seconds", "monitor.web.header-timeout-seconds", "monitor.web.max-connections"));
 
@@ -44,11 +46,12 @@ public final class KnownSettings {
      */
     public static final Set<String> PER_BROKER = new TreeSet<>(List.of(
             "url", "api.key", "api.secret", "alias", "timeout-seconds", "attempts",
-            "tls.ca-bundle", "tls.insecure", "clients", "clients-file"));
+            "tls.ca-bundle", "tls.insecure", "clients", "clients-file", "clients.like", "clients.pattern"));
 
     /** The per-broker keys that fall back to the single-broker key of the same name. */
     public static final Set<String> FALLS_BACK = new TreeSet<>(List.of(
-            "api.key", "api.secret", "timeout-seconds", "attempts", "tls.ca-bundle", "tls.insecure", "clients", "clients-file"));
+            "api.key", "api.secret", "timeout-seconds", "attempts", "tls.ca-bundle", "tls.insecure", "clients", "clients-file",
+            "clients.like", "clients.pattern"));
 
     static {
         // the live event feed (issue 9): every key per broker, falling back to emqx.events.*

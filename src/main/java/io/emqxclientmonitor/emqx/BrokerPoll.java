@@ -16,7 +16,9 @@ import java.util.Set;
 /**
  * One poll of one broker, walked by the poll route: which request comes next, what each page means, which rows
  * to keep. Knows EMQX's quirks: repeated {@code clientid} filters in as few requests as the request line allows,
- * paging on {@code meta.hasnext}, brokers before 5.6 that ignore the filter, takeover duplicates.
+ * paging on {@code meta.hasnext}, brokers before 5.6 that ignore the filter, takeover duplicates. A broker with a
+ * {@link io.emqxclientmonitor.config.ClientPattern} gets one more paged scan, {@code like_clientid=…} (EMQX ignores
+ * it next to {@code clientid=}, so it cannot share the batches); in full-list mode the full list serves both.
  * Used by one thread at a time (the route's).
  */
 public final class BrokerPoll {
@@ -32,6 +34,10 @@ public final class BrokerPoll {
     private final Set<String> monitored = new HashSet<>();
     private final List<String> monitoredInOrder;
     private final Map<String, ClientRecord> records = new HashMap<>();
+    private final WatchedClients watched;
+    private PatternAdmission admission;
+    /** Index of the pattern scan in {@link #batches}, or -1 when this poll makes none. */
+    private int patternScanIndex = -1;
     private final Instant startedAt;
     private final long startedNanos = System.nanoTime();
 
@@ -61,6 +67,7 @@ public final class BrokerPoll {
         this.rawPath = broker.apiUrl().getRawPath() + "/v5/clients";
         this.monitoredInOrder = broker.clients().stream().map(MonitoredClient::clientId).toList();
         this.monitored.addAll(monitoredInOrder);
+        this.watched = new WatchedClients(broker);
         this.fullList = plan.fullList();
         this.fields = plan.fields().wanted() && !fullList;
         this.maxRequestLine = plan.maxRequestLine();
@@ -70,19 +77,36 @@ public final class BrokerPoll {
 
     private void replan() {
         records.clear();
+        admission = new PatternAdmission(plan.patternClients(), broker.pattern().maxClients());
         largestCount = -1;
         batchIndex = 0;
         page = 1;
+        patternScanIndex = -1;
         if (fullList) {
             batches = List.of(List.of());
         } else {
             try {
-                batches = ClientsQuery.batches(monitoredInOrder, rawPath, PollPlan.FILTERED_LIMIT, maxRequestLine, fields);
+                batches = new java.util.ArrayList<>(
+                        ClientsQuery.batches(monitoredInOrder, rawPath, PollPlan.FILTERED_LIMIT, maxRequestLine, fields));
+                if (broker.pattern().configured()) {
+                    patternScanIndex = batches.size();
+                    batches.add(List.of());
+                }
             } catch (IllegalArgumentException e) {
                 fail(PollFailure.Reason.HTTP_4XX, e.getMessage() + ": shorten that client id or raise emqx.max-request-line");
             }
         }
         finished = batches == null || batches.isEmpty();
+    }
+
+    /** The current request is the pattern's own scan (not a batch of explicit ids, not the full list). */
+    private boolean scanning() {
+        return batchIndex == patternScanIndex;
+    }
+
+    /** {@code limit} of the current request. */
+    private int currentLimit() {
+        return fullList || scanning() ? fullListLimit : PollPlan.FILTERED_LIMIT;
     }
 
     /** Keeps every client EMQX lists, not only the monitored ones ({@code check --all}): reads the full list. */
@@ -104,7 +128,17 @@ public final class BrokerPoll {
 
     /** Whether this poll asked for the client, so its absence from the answer means something. */
     public boolean covers(String clientId) {
-        return monitored.contains(clientId);
+        return monitored.contains(clientId) || watched.byPattern(clientId);
+    }
+
+    /** Who this poll watches (explicit list, pattern). */
+    public WatchedClients watched() {
+        return watched;
+    }
+
+    /** The pattern matches this poll took in and refused (see {@code monitor.max-clients}). */
+    public PatternAdmission admission() {
+        return admission;
     }
 
     public String brokerAlias() {
@@ -128,8 +162,9 @@ public final class BrokerPoll {
         requests++;
         List<String> ids = batches.get(batchIndex);
         currentBatch = new HashSet<>(ids);
-        int limit = fullList ? fullListLimit : PollPlan.FILTERED_LIMIT;
-        return ClientsQuery.page(page, limit, ids, fields);
+        String query = ClientsQuery.page(page, currentLimit(), ids, fields);
+        String like = broker.pattern().like();
+        return scanning() && like != null ? query + "&like_clientid=" + ClientsQuery.encode(like) : query;
     }
 
     /** HTTP Basic credentials for EMQX's API key, sent with every request (preemptively). */
@@ -161,11 +196,11 @@ public final class BrokerPoll {
             throw new InvalidResponseException("EMQX's answer has no 'data' list: is " + broker.apiUrl()
                     + " EMQX's API base (…:18083/api)?");
         }
-        int limit = fullList ? fullListLimit : PollPlan.FILTERED_LIMIT;
+        int limit = currentLimit();
         if (fields && plan.fields().accept()) {
             LOG.info("broker {}: EMQX accepts fields=… again; asking for only the fields the exporter reads", broker.alias());
         }
-        if (!fullList && filterIgnored(data)) {
+        if (!fullList && !scanning() && filterIgnored(data)) {
             filterIgnoredDetected = true;
             fullList = true;
             fields = false; // EMQX before 5.6: it ignores fields= too
@@ -192,7 +227,7 @@ public final class BrokerPoll {
     private void advance(boolean hasNext) {
         if (hasNext) {
             page++;
-            int limit = fullList ? fullListLimit : PollPlan.FILTERED_LIMIT;
+            int limit = currentLimit();
             if (largestCount >= 0) {
                 long announced = Math.max(1, (largestCount + limit - 1) / limit);
                 long bound = 2 * announced + 1; // slack: rows shift between pages while clients come and go
@@ -213,16 +248,25 @@ public final class BrokerPoll {
         finished = batchIndex >= batches.size();
     }
 
-    /** Whether to keep a row: a monitored client's, or any client's when keeping every client. */
+    /** Whether to keep a row: a watched client's (explicit or by pattern), or any client's when keeping every client. */
     public boolean isMonitored(Object row) {
-        return row instanceof Map<?, ?> map && map.get("clientid") instanceof String id && (everyClient || monitored.contains(id));
+        return row instanceof Map<?, ?> map && map.get("clientid") instanceof String id
+                && (everyClient || watched.watched(id) != null);
     }
 
-    /** Keeps a monitored row; several rows of one client are combined by {@link ClientRecord#ofOneClient}. */
+    /**
+     * Keeps a watched row; several rows of one client are combined by {@link ClientRecord#ofOneClient}. A pattern
+     * match beyond {@code monitor.max-clients} is refused here, before its record takes memory.
+     */
     public void observe(Object row) {
         ClientRecord record = ClientRecordParser.parse(row);
-        if (record == null || !(everyClient || monitored.contains(record.clientId()))) {
+        io.emqxclientmonitor.config.MonitoredClient client = record == null ? null : watched.watched(record.clientId());
+        if (record == null || (client == null && !everyClient)) {
             skippedRows++;
+            return;
+        }
+        if (client != null && !watched.isExplicit(client.clientId()) && !admission.admit(client.clientId(), client.alias())
+                && !everyClient) {
             return;
         }
         records.merge(record.clientId(), record, ClientRecord::ofOneClient);
@@ -261,7 +305,7 @@ public final class BrokerPoll {
 
     /** EMQX answered 400 to a full-list page: before 5.5 {@code limit} may not exceed 1000. */
     public boolean shrinkPageLimit() {
-        if (!fullList || fullListLimit <= PollPlan.SMALLEST_FULL_LIST_LIMIT) {
+        if (!(fullList || scanning()) || fullListLimit <= PollPlan.SMALLEST_FULL_LIST_LIMIT) {
             return false;
         }
         fullListLimit = PollPlan.SMALLEST_FULL_LIST_LIMIT;

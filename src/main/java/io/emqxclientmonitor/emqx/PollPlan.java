@@ -9,8 +9,19 @@ import io.emqxclientmonitor.config.BrokerConfig;
  * @param maxRequestLine request-line budget in bytes (EMQX/Cowboy answers 414 above 8000)
  * @param pageLimit      {@code limit} for full-list paging (EMQX before 5.5 accepts at most 1000)
  * @param fields         whether to ask for only the fields the exporter reads (the broker's, shared across polls)
+ * @param patternClients the clients already watched by the broker's pattern (they count against the bound)
  */
-public record PollPlan(BrokerConfig broker, boolean fullList, int maxRequestLine, int pageLimit, FieldsParameter fields) {
+public record PollPlan(BrokerConfig broker, boolean fullList, int maxRequestLine, int pageLimit, FieldsParameter fields,
+                       java.util.Set<String> patternClients) {
+    public PollPlan {
+        patternClients = patternClients == null ? java.util.Set.of() : patternClients;
+    }
+
+    /** No client watched by pattern yet. */
+    public PollPlan(BrokerConfig broker, boolean fullList, int maxRequestLine, int pageLimit, FieldsParameter fields) {
+        this(broker, fullList, maxRequestLine, pageLimit, fields, java.util.Set.of());
+    }
+
     /** A plan that asks for fields until this poll learns otherwise. */
     public PollPlan(BrokerConfig broker, boolean fullList, int maxRequestLine, int pageLimit) {
         this(broker, fullList, maxRequestLine, pageLimit, new FieldsParameter());

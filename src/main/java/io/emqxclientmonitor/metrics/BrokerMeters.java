@@ -42,6 +42,22 @@ public final class BrokerMeters {
                         + "large, not numbers) and were ignored: the series keeps its last value")
                 .tag("broker", alias).register(registry);
         Counter.builder(API_REQUESTS).description(API_REQUESTS_HELP).tag("broker", alias).register(registry);
+        if (broker.config().pattern().configured()) {
+            registerPatternMeters(registry, broker);
+        }
+    }
+
+    /** Only for a broker with a pattern, so the exposition of the others stays as it was. */
+    private static void registerPatternMeters(MeterRegistry registry, BrokerState broker) {
+        Gauge.builder("emqx.client.monitor.pattern.clients", broker, b -> b.patternClientIds().size())
+                .description("Clients watched because they match the broker's pattern (emqx.clients.like/pattern), at most "
+                        + "monitor.max-clients")
+                .tag("broker", broker.alias()).strongReference(true).register(registry);
+        FunctionCounter.builder("emqx.client.monitor.pattern.clients.refused", broker.patternStats(),
+                        io.emqxclientmonitor.state.PatternStats::refused)
+                .description("Clients matching the broker's pattern that were not watched because monitor.max-clients was "
+                        + "reached; a client counts once per stretch of polls that refuse it")
+                .tag("broker", broker.alias()).register(registry);
     }
 
     public static void countRequest(MeterRegistry registry, String brokerAlias) {

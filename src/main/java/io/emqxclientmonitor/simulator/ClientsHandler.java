@@ -156,8 +156,14 @@ final class ClientsHandler implements HttpHandler {
     }
 
     private byte[] listing(ClientsQuery query) {
-        List<ClientRow> matching = fleet.hostileRows().apply(fleet.snapshot(query.clientIds()));
-        return listingJson.render(ClientPage.of(matching, query.page(), query.limit()), query.fields());
+        List<ClientRow> matching = fleet.snapshot(query.clientIds());
+        boolean like = query.like() != null && !fleet.hostileRows().ignoringLikeClientId();
+        if (like) {
+            matching = matching.stream().filter(row -> query.likeMatches(row.clientId())).toList();
+        }
+        matching = fleet.hostileRows().apply(matching);
+        ClientPage page = ClientPage.of(matching, query.page(), query.limit());
+        return listingJson.render(like ? page.withoutCount() : page, query.fields());
     }
 
     private void sendError(HttpExchange exchange, Incoming in, EmqxError error) throws IOException {

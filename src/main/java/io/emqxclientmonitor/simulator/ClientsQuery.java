@@ -9,11 +9,25 @@ import java.util.function.Predicate;
  *
  * @param clientIds exact ids to keep (OR-ed); empty for no filter
  * @param fields    the row keys to send ({@code fields=}, 5.6+)
+ * @param like      {@code like_clientid}: keep ids containing it (every 5.x), or null; EMQX drops it next to an exact
+ *                  {@code clientid} filter ({@code do_parse_qstring}), so it is null whenever {@code clientIds} is not empty
  */
-record ClientsQuery(int page, int limit, List<String> clientIds, Predicate<String> fields) {
+record ClientsQuery(int page, int limit, List<String> clientIds, Predicate<String> fields, String like) {
 
     ClientsQuery(int page, int limit, List<String> clientIds) {
-        this(page, limit, clientIds, FieldSchema.ALL);
+        this(page, limit, clientIds, FieldSchema.ALL, null);
+    }
+
+    ClientsQuery(int page, int limit, List<String> clientIds, Predicate<String> fields) {
+        this(page, limit, clientIds, fields, null);
+    }
+
+    /**
+     * Whether a client id passes {@code like_clientid}. EMQX's {@code binary:match} on UTF-8 bytes finds the same
+     * substrings as {@link String#contains} on the decoded text (UTF-8 never matches mid-character).
+     */
+    boolean likeMatches(String clientId) {
+        return like == null || clientId.contains(like);
     }
 
     static final int DEFAULT_PAGE = 1;
@@ -46,7 +60,9 @@ record ClientsQuery(int page, int limit, List<String> clientIds, Predicate<Strin
             List<String> values = QueryString.values(params, "fields");
             fields = schema.parse(values.isEmpty() ? null : values.get(0));
         }
-        return new ClientsQuery(page, limit, List.copyOf(clientIds), fields);
+        List<String> likes = QueryString.values(params, "like_clientid");
+        String like = clientIds.isEmpty() && !likes.isEmpty() ? likes.get(0) : null;
+        return new ClientsQuery(page, limit, List.copyOf(clientIds), fields, like);
     }
 
     /** Page and limit as far as they can be read, for the request log: defaults when absent, 0 when invalid. */

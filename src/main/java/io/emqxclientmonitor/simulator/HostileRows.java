@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class HostileRows {
     private volatile boolean flippingDuplicates;
+    private volatile boolean ignoringLikeClientId;
     private final AtomicLong answers = new AtomicLong();
     private final Map<String, Map<Counter, Long>> forced = new ConcurrentHashMap<>();
 
@@ -30,7 +31,18 @@ public final class HostileRows {
         return this;
     }
 
+    /** Answers {@code like_clientid} queries with everyone, as a proxy that drops the parameter would. */
+    public HostileRows ignoringLikeClientId(boolean on) {
+        ignoringLikeClientId = on;
+        return this;
+    }
+
+    boolean ignoringLikeClientId() {
+        return ignoringLikeClientId;
+    }
+
     public HostileRows clear() {
+        ignoringLikeClientId = false;
         flippingDuplicates = false;
         forced.clear();
         return this;

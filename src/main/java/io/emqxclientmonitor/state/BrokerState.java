@@ -11,8 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One broker: its monitored clients (in configuration order), its health, and what earlier polls taught about
- * how to query it. The client map is replaced, never mutated, so readers need no lock.
+ * One broker: its monitored clients (listed ones in configuration order, then those watched by pattern in the order
+ * they were first matched), its health, and what earlier polls taught about how to query it. The client map is
+ * replaced, never mutated, so readers need no lock.
  */
 public final class BrokerState {
     static final int DEFAULT_MAX_REQUEST_LINE = 8000;
@@ -25,6 +26,11 @@ public final class BrokerState {
     private final int eventRetention;
     private volatile BrokerConfig config;
     private volatile Map<String, ClientState> clients = Map.of();
+    /** The ids in {@link #clients} watched by pattern; replaced together with it. */
+    private volatile java.util.Set<String> patternIds = java.util.Set.of();
+    private final PatternStats patternStats = new PatternStats();
+    /** Who is watched (explicit list, pattern), as of the current configuration. */
+    private io.emqxclientmonitor.emqx.WatchedClients watched;
 
     private volatile boolean fullList;
     private final io.emqxclientmonitor.emqx.FieldsParameter fields = new io.emqxclientmonitor.emqx.FieldsParameter();
@@ -50,6 +56,7 @@ public final class BrokerState {
      * bad edit) continues where it was: same counters, no reset, no extra connect.
      */
     synchronized void reconfigure(BrokerConfig newConfig, Instant now, Duration retention) {
+        io.emqxclientmonitor.emqx.WatchedClients watching = new io.emqxclientmonitor.emqx.WatchedClients(newConfig);
         Map<String, ClientState> next = new LinkedHashMap<>();
         for (MonitoredClient client : newConfig.clients()) {
             ClientState existing = clients.get(client.clientId());
@@ -57,8 +64,16 @@ public final class BrokerState {
                 Retired back = retired.remove(client.clientId());
                 existing = back == null ? null : back.state();
             }
-            next.put(client.clientId(), existing != null && existing.client().equals(client)
-                    ? existing : new ClientState(newConfig.alias(), client, eventRetention));
+            ClientState kept = existing != null && existing.client().equals(client)
+                    ? existing : new ClientState(newConfig.alias(), client, eventRetention);
+            kept.fromPattern(false); // listed now: the explicit entry wins, its history carries on
+            next.put(client.clientId(), kept);
+        }
+        for (String id : patternIds) {
+            ClientState byPattern = clients.get(id);
+            if (!next.containsKey(id) && byPattern != null && watching.byPattern(id)) {
+                next.put(id, byPattern);
+            }
         }
         for (ClientState before : clients.values()) {
             if (!retention.isZero() && next.get(before.client().clientId()) != before) {
@@ -66,8 +81,92 @@ public final class BrokerState {
             }
         }
         config = newConfig;
-        clients = next;
+        watched = watching;
+        publish(next);
         forgetRetiredBefore(now.minus(retention));
+    }
+
+    private void publish(Map<String, ClientState> next) {
+        java.util.Set<String> byPattern = new java.util.HashSet<>();
+        for (ClientState state : next.values()) {
+            if (state.fromPattern()) {
+                byPattern.add(state.client().clientId());
+            }
+        }
+        patternIds = java.util.Collections.unmodifiableSet(byPattern);
+        clients = next;
+    }
+
+    /**
+     * Starts watching the pattern matches a poll took in (by client id, with aliases, in arrival order), as far as
+     * {@code monitor.max-clients} allows; a client removed from the list that matches comes back with its history.
+     */
+    synchronized void admitPatternClients(Map<String, String> admitted, Instant now) {
+        if (admitted.isEmpty()) {
+            return;
+        }
+        Map<String, ClientState> next = new LinkedHashMap<>(clients);
+        int watchedByPattern = patternIds.size();
+        for (Map.Entry<String, String> match : admitted.entrySet()) {
+            if (watchedByPattern >= config.pattern().maxClients()) {
+                break;
+            }
+            if (next.containsKey(match.getKey())) {
+                continue;
+            }
+            MonitoredClient client = new MonitoredClient(match.getValue(), match.getKey());
+            Retired back = retired.remove(client.clientId());
+            ClientState state = back != null && back.state().client().equals(client)
+                    ? back.state() : new ClientState(config.alias(), client, eventRetention);
+            state.fromPattern(true);
+            state.listedAt(now);
+            next.put(client.clientId(), state);
+            watchedByPattern++;
+        }
+        publish(next);
+    }
+
+    /** A client the state file remembers as matched by the pattern: watched again if it still matches and fits. */
+    synchronized ClientState rememberPatternClient(MonitoredClient client, Instant listedAt) {
+        MonitoredClient now = watched.watched(client.clientId());
+        if (clients.containsKey(client.clientId()) || now == null || watched.isExplicit(client.clientId())
+                || patternIds.size() >= config.pattern().maxClients()) {
+            return null;
+        }
+        ClientState state = new ClientState(config.alias(), now, eventRetention);
+        state.fromPattern(true);
+        state.listedAt(listedAt);
+        Map<String, ClientState> next = new LinkedHashMap<>(clients);
+        next.put(now.clientId(), state);
+        publish(next);
+        return state;
+    }
+
+    /** Forgets the clients watched by pattern that EMQX has not listed since {@code cutoff}: their series go. */
+    synchronized java.util.List<MonitoredClient> forgetPatternClientsListedBefore(Instant cutoff) {
+        java.util.List<MonitoredClient> forgotten = new java.util.ArrayList<>();
+        for (String id : patternIds) {
+            ClientState state = clients.get(id);
+            Instant listed = state.listedAt();
+            if (listed == null || listed.isBefore(cutoff)) {
+                forgotten.add(state.client());
+            }
+        }
+        if (!forgotten.isEmpty()) {
+            Map<String, ClientState> next = new LinkedHashMap<>(clients);
+            forgotten.forEach(client -> next.remove(client.clientId()));
+            publish(next);
+        }
+        return forgotten;
+    }
+
+    /** The ids watched by pattern right now (an immutable snapshot). */
+    public java.util.Set<String> patternClientIds() {
+        return patternIds;
+    }
+
+    public PatternStats patternStats() {
+        return patternStats;
     }
 
     synchronized void forgetRetiredBefore(Instant cutoff) {
@@ -99,7 +198,7 @@ public final class BrokerState {
         if (probeFilter) {
             pollsSinceFilterProbe = 0;
         }
-        return new PollPlan(config, fullList && !probeFilter, maxRequestLine, fullListLimit, fields);
+        return new PollPlan(config, fullList && !probeFilter, maxRequestLine, fullListLimit, fields, patternIds);
     }
 
     synchronized void learn(boolean fullListNow, int maxRequestLineNow, int fullListLimitNow) {

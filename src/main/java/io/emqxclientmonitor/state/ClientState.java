@@ -71,6 +71,10 @@ public final class ClientState {
 
     /** How long a drop may wait for its disconnect event before it is counted as {@code unknown}. */
     static final Duration PENDING_DROP_GRACE = Duration.ofSeconds(5);
+    /** Watched because it matched the broker's pattern, not because it is listed ({@code source} pattern). */
+    private volatile boolean fromPattern;
+    /** The last poll that found EMQX listing it (or when it was first watched): pattern clients are forgotten by it. */
+    private Instant listedAt;
 
     public ClientState(String broker, MonitoredClient client, int eventRetention) {
         this.broker = broker;
@@ -80,6 +84,25 @@ public final class ClientState {
 
     public MonitoredClient client() {
         return client;
+    }
+
+    public boolean fromPattern() {
+        return fromPattern;
+    }
+
+    void fromPattern(boolean byPattern) {
+        fromPattern = byPattern;
+    }
+
+    synchronized Instant listedAt() {
+        return listedAt;
+    }
+
+    /** Only moves forward: a restored or older time never makes a client look listed more recently than it was. */
+    synchronized void listedAt(Instant at) {
+        if (at != null && (listedAt == null || at.isAfter(listedAt))) {
+            listedAt = at;
+        }
     }
 
     /**
@@ -119,6 +142,7 @@ public final class ClientState {
             }
             polled = true;
             present = true;
+            listedAt(pollTime);
             return Math.max(0, connects - connectsBefore);
         }
         if (seen) {
@@ -130,6 +154,7 @@ public final class ClientState {
         seen = true;
         present = true;
         polled = true;
+        listedAt(pollTime);
         connected = record.connected();
         createdAt = orKeep(record.createdAt(), createdAt);
         disconnectedAt = record.connected() ? null : record.disconnectedAt();
@@ -515,7 +540,7 @@ public final class ClientState {
                 sessions.completed(), sessions.shortest(), sessions.longest(), sessions.average(),
                 withEvents ? events.events() : List.of(),
                 polled, snapshot(sessionDurations), snapshot(offlineDurations), lastDisconnectReason,
-                disconnectsByReason == null ? null : disconnectsByReason.clone());
+                disconnectsByReason == null ? null : disconnectsByReason.clone(), fromPattern);
     }
 
     private static DurationHistogram.Snapshot snapshot(DurationHistogram histogram) {

@@ -160,6 +160,7 @@ public final class ClientTracker {
         }
         Instant now = clock.instant();
         broker.forgetRetiredBefore(now.minus(removedClientRetention));
+        broker.admitPatternClients(poll.admission().admitted(), now);
         Map<String, ClientRecord> records = poll.records();
         for (ClientState client : broker.clients()) {
             if (!poll.covers(client.client().clientId())) {
@@ -173,12 +174,34 @@ public final class ClientTracker {
                 client.absent(now, poll.startedAt());
             }
         }
+        patternBookkeeping(broker, poll, now);
         boolean recovered = broker.health().lastFailure() != null;
         broker.health().succeeded(now, poll.elapsedSeconds(), poll.requests());
         if (recovered) {
             LOG.info("broker {}: EMQX answers again; polling resumed", broker.alias());
         }
         return broker;
+    }
+
+    /** Refusals beyond the bound (one WARN per broker and process), and pattern clients gone for too long. */
+    private static void patternBookkeeping(BrokerState broker, BrokerPoll poll, Instant now) {
+        io.emqxclientmonitor.config.ClientPattern pattern = broker.config().pattern();
+        if (!pattern.configured()) {
+            return;
+        }
+        if (broker.patternStats().refusedThisPoll(poll.admission().refused())) {
+            LOG.warn("broker {}: the pattern ({}) matches more clients than monitor.max-clients={}; {} new match(es) not "
+                            + "watched (counted in emqx_client_monitor_pattern_clients_refused_total): raise monitor.max-clients "
+                            + "or narrow emqx.clients.like/emqx.clients.pattern (logged once)",
+                    broker.alias(), pattern.describe(), pattern.maxClients(), poll.admission().refused().size());
+        }
+        List<io.emqxclientmonitor.config.MonitoredClient> forgotten =
+                broker.forgetPatternClientsListedBefore(now.minus(pattern.forgetAfter()));
+        if (!forgotten.isEmpty()) {
+            LOG.info("broker {}: {} client(s) matched by the pattern not listed by EMQX for monitor.forget-after ({}) are "
+                    + "forgotten, their series removed (e.g. {})", broker.alias(), forgotten.size(), pattern.forgetAfter(),
+                    forgotten.get(0).clientId());
+        }
     }
 
     private static void reportInvalid(BrokerState broker, ClientState client, ClientRecord record) {

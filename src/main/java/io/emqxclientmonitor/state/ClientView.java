@@ -16,6 +16,7 @@ import java.util.List;
  * @param offlineDurations completed offline periods (seen drop to reconnect)
  * @param lastDisconnectReason the latest drop's reason label (EMQX's, {@code unknown} if only a poll saw it), or null
  * @param disconnectsByReason  drops by index of {@link io.emqxclientmonitor.events.DisconnectReason#LABELS}, or null
+ * @param fromPattern      watched because it matched the broker's pattern, not listed explicitly
  */
 public record ClientView(String broker, String alias, String clientId,
                          boolean seen, boolean present, boolean connected,
@@ -28,7 +29,12 @@ public record ClientView(String broker, String alias, String clientId,
                          List<EventRing.Event> recentEvents,
                          boolean polled, DurationHistogram.Snapshot sessionDurations,
                          DurationHistogram.Snapshot offlineDurations,
-                         String lastDisconnectReason, long[] disconnectsByReason) {
+                         String lastDisconnectReason, long[] disconnectsByReason, boolean fromPattern) {
+
+    /** How the client came to be watched: {@code config} (listed) or {@code pattern}. */
+    public String source() {
+        return fromPattern ? "pattern" : "config";
+    }
 
     /** Connected; disconnected (EMQX keeps its session); absent (EMQX does not list it); unknown (not polled yet). */
     public enum Presence { CONNECTED, DISCONNECTED, ABSENT, UNKNOWN }

@@ -51,6 +51,8 @@ import java.util.Map;
  */
 public final class StateFile {
     public static final int FORMAT = 1;
+    /** {@code "source"} of a client watched by pattern; listed clients have no such field (as before patterns). */
+    private static final String PATTERN = "pattern";
     private static final Logger LOG = LoggerFactory.getLogger(StateFile.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonFactory JSON = MAPPER.getFactory();
@@ -195,7 +197,8 @@ public final class StateFile {
                     continue;
                 }
                 JsonNode node = p.readValueAsTree();
-                if (broker.client(clientId) == null && !keptAfterRemoval(tracker, broker, clientId, node)) {
+                if (broker.client(clientId) == null && !rememberedByPattern(tracker, broker, clientId, node)
+                        && !keptAfterRemoval(tracker, broker, clientId, node)) {
                     dropped[0]++;
                     continue;
                 }
@@ -203,6 +206,26 @@ public final class StateFile {
                         .put(clientId, decode(clientId, node, counterOrdinals, sameBuckets, values));
             }
         }
+    }
+
+    /**
+     * A client the pattern matched ({@code "source": "pattern"}): watched again if it still matches, fits under
+     * {@code monitor.max-clients} and was listed by EMQX within {@code monitor.forget-after} ({@code listed_at}).
+     */
+    private static boolean rememberedByPattern(ClientTracker tracker, BrokerState broker, String clientId, JsonNode node) {
+        if (!PATTERN.equals(node.path("source").asText()) || node.has("removed_at")) {
+            return false;
+        }
+        Instant now = tracker.clock().instant();
+        Instant listedAt = time(node, "listed_at");
+        if (listedAt == null || listedAt.isAfter(now)) {
+            listedAt = now;
+        }
+        if (listedAt.isBefore(now.minus(broker.config().pattern().forgetAfter()))) {
+            return false;
+        }
+        String alias = node.path("alias").isTextual() ? node.path("alias").asText() : clientId;
+        return broker.rememberPatternClient(new io.emqxclientmonitor.config.MonitoredClient(alias, clientId), listedAt) != null;
     }
 
     /**
@@ -269,11 +292,11 @@ public final class StateFile {
             g.writeObjectFieldStart(broker.alias());
             for (ClientState client : broker.clients()) {
                 g.writeFieldName(client.client().clientId());
-                encode(g, client.client().alias(), client.store(), null);
+                encode(g, client.client().alias(), client.store(), null, client.fromPattern() ? client.listedAt() : null);
             }
             for (BrokerState.Retired retired : broker.retired()) {
                 g.writeFieldName(retired.state().client().clientId());
-                encode(g, retired.state().client().alias(), retired.state().store(), retired.removedAt());
+                encode(g, retired.state().client().alias(), retired.state().store(), retired.removedAt(), null);
             }
             g.writeEndObject();
         }
@@ -281,10 +304,16 @@ public final class StateFile {
         g.writeEndObject();
     }
 
-    private static void encode(JsonGenerator g, String alias, StoredClient c, Instant removedAt) throws IOException {
+    /** @param listedAt for a client watched by pattern, when EMQX last listed it; null for a listed client */
+    private static void encode(JsonGenerator g, String alias, StoredClient c, Instant removedAt, Instant listedAt)
+            throws IOException {
         g.writeStartObject();
         g.writeStringField("alias", alias);
         time(g, "removed_at", removedAt);
+        if (listedAt != null) {
+            g.writeStringField("source", PATTERN);
+            time(g, "listed_at", listedAt);
+        }
         g.writeBooleanField("seen", c.seen());
         g.writeBooleanField("connected", c.connected());
         time(g, "created_at", c.createdAt());

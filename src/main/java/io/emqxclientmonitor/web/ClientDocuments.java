@@ -38,9 +38,10 @@ public final class ClientDocuments {
     /**
      * One client. {@code state}: connected; disconnected (EMQX keeps its session); absent (EMQX does not list it);
      * unknown (no successful poll of its broker yet). Counters are EMQX's, by EMQX's names, kept monotonic across
-     * reconnects and restarts. {@code recent_events} only in the detail document.
+     * reconnects and restarts. {@code recent_events} only in the detail document. {@code source}: {@code config}
+     * (listed in the configuration) or {@code pattern} (matched by the broker's pattern).
      */
-    public record Client(String broker, String alias, String clientId, String state, Emqx emqx,
+    public record Client(String broker, String alias, String clientId, String source, String state, Emqx emqx,
                          Map<String, Long> counters, Diagnostics diagnostics, Staleness staleness,
                          @JsonInclude(JsonInclude.Include.NON_NULL) List<Event> recentEvents) {
     }
@@ -105,7 +106,7 @@ public final class ClientDocuments {
                 c.lastSeen(), seconds(c.uptime(now)), seconds(c.offlineFor(now)), seconds(c.lastReconnectGap()),
                 c.completedSessions(), seconds(c.shortestSession()), seconds(c.longestSession()),
                 seconds(c.averageSession()), c.lastDisconnectReason());
-        return new Client(c.broker(), c.alias(), c.clientId(), state(c), emqx, counters, diagnostics,
+        return new Client(c.broker(), c.alias(), c.clientId(), c.source(), state(c), emqx, counters, diagnostics,
                 new Staleness(lastPoll, secondsSince(lastPoll, now)), withEvents ? events(c.recentEvents()) : null);
     }
 

@@ -41,6 +41,28 @@ class CommandLineTest {
     }
 
     @Test
+    void patternMistakesExitWith2AndOneClearLine() throws Exception {
+        Path file = Files.createTempFile("config", ".yaml");
+        Files.writeString(file, "emqx: {api_key: k, api_secret: s, api_url: 'http://127.0.0.1:1/api', alias: e}\n"
+                + "monitored_clients: [{alias: a, client_id: b}]\n");
+        for (String[] setting : List.of(new String[]{"emqx.clients.pattern", "^qingping-(?<alias>.+$", "is not a Java regular expression"},
+                new String[]{"monitor.max-clients", "-5", "is not a whole number of clients"},
+                new String[]{"monitor.forget-after", "3 dayz", "is not a duration"})) {
+            System.setProperty(setting[0], setting[1]);
+            try {
+                String stderr = runCapturingStderr(() -> assertEquals(2, Application.run(new String[]{"--cfg", file.toString()})));
+                List<String> lines = stderr.lines().filter(line -> line.contains("emqx-client-monitor:")).toList();
+                assertEquals(1, lines.size(), stderr);
+                assertTrue(lines.get(0).contains(setting[0] + "='" + setting[1] + "' " + setting[2]), stderr);
+                assertFalse(stderr.contains("\tat "), "no stack trace:\n" + stderr);
+            } finally {
+                System.clearProperty(setting[0]);
+            }
+        }
+        Files.delete(file);
+    }
+
+    @Test
     void helpListsTheSubcommands() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream original = System.out;

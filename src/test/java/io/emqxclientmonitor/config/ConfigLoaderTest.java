@@ -229,4 +229,90 @@ class ConfigLoaderTest {
         assertTrue(message.matches(".*YAML error at line \\d+, column \\d+.*"), message);
         Files.delete(file);
     }
+
+    @Test
+    void aPatternAloneIsEnoughAndItsAliasComesFromTheNamedGroupOrTheFirstOrTheId() {
+        properties.remove("emqx.clients");
+        properties.put("emqx.clients.like", "qingping-");
+        ClientPattern pattern = load().brokers().get(0).pattern();
+        assertTrue(pattern.configured());
+        assertEquals("qingping-7", pattern.aliasOf("qingping-7"));
+        assertEquals("old-qingping-7", pattern.aliasOf("old-qingping-7"), "a substring, anywhere");
+        assertEquals(null, pattern.aliasOf("Qingping-7"), "case-sensitive, as EMQX's binary match");
+        assertEquals(ClientPattern.DEFAULT_MAX_CLIENTS, pattern.maxClients());
+        assertEquals(java.time.Duration.ofDays(3), pattern.forgetAfter());
+
+        properties.put("emqx.clients.pattern", "^(qingping)-(?<alias>\\w+)$");
+        assertEquals("7a", load().brokers().get(0).pattern().aliasOf("qingping-7a"), "the named group wins over group 1");
+        properties.put("emqx.clients.pattern", "^qingping-(\\d+)$");
+        assertEquals("7", load().brokers().get(0).pattern().aliasOf("qingping-7"));
+        assertEquals(null, load().brokers().get(0).pattern().aliasOf("qingping-x"), "the regex rejects it");
+        properties.put("emqx.clients.pattern", "^qingping-(x)?");
+        assertEquals("qingping-7", load().brokers().get(0).pattern().aliasOf("qingping-7"), "an empty group: the id");
+    }
+
+    @Test
+    void noExplicitClientsAndNoPatternStillSaysWhatToSet() {
+        properties.remove("emqx.clients");
+        assertTrue(mistake().contains("or emqx.clients.like=<part of the client ids>"), mistake());
+    }
+
+    @Test
+    void aBadRegexIsOneLineNamingTheSettingAndAnExample() {
+        properties.put("emqx.clients.pattern", "^qingping-(?<alias>.+$");
+        String message = mistake();
+        assertTrue(message.startsWith("emqx.clients.pattern='^qingping-(?<alias>.+$' is not a Java regular expression"), message);
+        assertTrue(message.contains("write it like ^qingping-(?<alias>.+)$"), message);
+    }
+
+    @Test
+    void maxClientsAndForgetAfterMistakesAreNamed() {
+        for (String bad : new String[]{"-1", "0", "ten", "1.5", "2000000"}) {
+            properties.put("monitor.max-clients", bad);
+            assertTrue(mistake().startsWith("monitor.max-clients='" + bad + "' is not a whole number of clients from 1 to 1000000"), bad);
+        }
+        properties.remove("monitor.max-clients");
+        for (String bad : new String[]{"3 days", "3dd", "-1d", "0", "400d", "PT", "forever"}) {
+            properties.put("monitor.forget-after", bad);
+            assertTrue(mistake().startsWith("monitor.forget-after='" + bad + "' is not a duration above 0 and up to 365 days"), bad);
+        }
+        properties.put("monitor.forget-after", "36h");
+        assertEquals(java.time.Duration.ofHours(36), load().brokers().get(0).pattern().forgetAfter());
+        properties.put("monitor.forgett-after", "1d");
+        assertTrue(mistake().contains("did you mean monitor.forget-after?"), mistake());
+    }
+
+    @Test
+    void patternsArePerBrokerAndFallBackTogether() {
+        properties.put("emqx.brokers", "eu,us");
+        properties.put("emqx.clients.like", "sensor-");
+        properties.put("emqx.clients.pattern", "^sensor-(\\d+)$");
+        for (String b : new String[]{"eu", "us"}) {
+            properties.put("emqx.broker." + b + ".url", "http://" + b + ":18083");
+        }
+        properties.put("emqx.broker.us.clients.like", "pump-");
+        MonitorConfig config = load();
+        assertEquals("sensor-", config.brokers().get(0).pattern().like());
+        assertEquals("^sensor-(\\d+)$", config.brokers().get(0).pattern().regex().pattern());
+        assertEquals("pump-", config.brokers().get(1).pattern().like());
+        assertEquals(null, config.brokers().get(1).pattern().regex(), "like and pattern fall back together, not one by one");
+        properties.put("emqx.broker.us.clients.pattren", "x");
+        assertTrue(mistake().contains("did you mean emqx.broker.us.clients.pattern?"), mistake());
+    }
+
+    @Test
+    void aLikeTooLongForTheRequestLineIsRefused() {
+        properties.put("emqx.clients.like", "ü".repeat(200));
+        assertTrue(mistake().startsWith("emqx.clients.like is longer than 1000 bytes URL-encoded"), mistake());
+    }
+
+    @Test
+    void aRegexThatBacktracksCatastrophicallyGivesUpOnThatIdInsteadOfStallingThePoll() {
+        properties.put("emqx.clients.pattern", "^(a+)+$");
+        ClientPattern pattern = load().brokers().get(0).pattern();
+        String evil = "a".repeat(40) + "b"; // 2^40 backtracking steps without a bound
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                () -> assertEquals(null, pattern.aliasOf(evil)), "a hang guard, not a speed requirement");
+        assertEquals("aaaa", pattern.aliasOf("aaaa"), "a sane id still matches");
+    }
 }

@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -165,15 +166,42 @@ class CheckCommandTest {
     private record Result(int exitCode, String out, String err) {
     }
 
+    @Test
+    void clientsMatchedByAPatternShowTheirSourceInTheTableAndTheJson() throws Exception {
+        Path config = referenceConfig("""
+                  - alias: HumidifierWaterRefTerm
+                    client_id: humidifier-7
+                """);
+        Map<String, String> pattern = Map.of("monitor.state-file", "", "emqx.clients.like", "qingping-");
+
+        Result table = check(pattern, "--cfg", config.toString());
+        List<String> rows = table.out.lines().filter(l -> l.contains("humidifier") || l.contains("Humidifier")
+                || l.contains("qingping-")).toList();
+        assertTrue(table.out.contains("Source"), table.out);
+        assertEquals(3, rows.size(), table.out);
+        assertEquals(2, rows.stream().filter(l -> l.contains("qingping-DEADBEEF000") && l.contains("pattern")).count(), table.out);
+        assertEquals(1, rows.stream().filter(l -> l.contains("HumidifierWaterRefTerm") && l.contains("config")).count(), table.out);
+
+        JsonNode json = new ObjectMapper().readTree(check(pattern, "--cfg", config.toString(), "--json").out);
+        for (JsonNode client : json.path("clients")) {
+            assertEquals(client.path("client_id").asText().startsWith("qingping-") ? "pattern" : "config",
+                    client.path("source").asText(), client.toString());
+        }
+    }
+
     /** Runs the command line as {@code java -jar … ARGS} would, with the stepped clock and no state file. */
     private Result check(String... args) {
+        return check(Map.of("monitor.state-file", ""), args);
+    }
+
+    private Result check(Map<String, String> properties, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cli = new CommandLine(new ServeCommand(), new CommandLine.IFactory() {
             @Override
             public <K> K create(Class<K> type) throws Exception {
                 if (type == CheckCommand.class) {
-                    return type.cast(new CheckCommand(clock, Map.of("monitor.state-file", "")));
+                    return type.cast(new CheckCommand(clock, properties));
                 }
                 return CommandLine.defaultFactory().create(type);
             }

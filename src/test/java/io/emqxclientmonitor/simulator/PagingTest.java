@@ -53,7 +53,7 @@ class PagingTest {
     void defaultsArePageOneLimitHundredAndUnknownParamsAreIgnored() {
         ApiCaller api = serve(fiveClients(), EmqxVersion.V5_8);
 
-        HttpResponse<String> response = api.clients("?_page=2&_limit=1&fields=clientid,connected&like_clientid=zz");
+        HttpResponse<String> response = api.clients("?_page=2&_limit=1&fields=clientid,connected&_like_clientid=zz");
 
         assertPage(response, List.of("c0", "c1", "c2", "c3", "c4"), 1, 100, false, 5);
         SeenRequest seen = simulator.requests().last();
