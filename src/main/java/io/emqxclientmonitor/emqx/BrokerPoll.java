@@ -48,6 +48,7 @@ public final class BrokerPoll {
     private boolean finished;
     private PollFailure failure;
     private int requests;
+    private boolean reachabilityOnly;
     private int skippedRows;
     private boolean filterIgnoredDetected;
     private boolean everyClient;
@@ -73,7 +74,12 @@ public final class BrokerPoll {
         largestCount = -1;
         batchIndex = 0;
         page = 1;
-        if (fullList) {
+        reachabilityOnly = monitoredInOrder.isEmpty() && !everyClient;
+        if (reachabilityOnly) {
+            // a shard that owns none of this broker's clients: one row, so that emqx_client_monitor_up still means
+            // EMQX answered (never a full scan for nothing)
+            batches = List.of(List.of());
+        } else if (fullList) {
             batches = List.of(List.of());
         } else {
             try {
@@ -128,8 +134,8 @@ public final class BrokerPoll {
         requests++;
         List<String> ids = batches.get(batchIndex);
         currentBatch = new HashSet<>(ids);
-        int limit = fullList ? fullListLimit : PollPlan.FILTERED_LIMIT;
-        return ClientsQuery.page(page, limit, ids, fields);
+        int limit = reachabilityOnly ? 1 : fullList ? fullListLimit : PollPlan.FILTERED_LIMIT;
+        return ClientsQuery.page(page, limit, ids, fields && !reachabilityOnly);
     }
 
     /** HTTP Basic credentials for EMQX's API key, sent with every request (preemptively). */
@@ -160,6 +166,10 @@ public final class BrokerPoll {
         } else {
             throw new InvalidResponseException("EMQX's answer has no 'data' list: is " + broker.apiUrl()
                     + " EMQX's API base (…:18083/api)?");
+        }
+        if (reachabilityOnly) {
+            finished = true;
+            return List.of();
         }
         int limit = fullList ? fullListLimit : PollPlan.FILTERED_LIMIT;
         if (fields && plan.fields().accept()) {
