@@ -184,6 +184,24 @@ class ShardedHelmChartTest {
                 .forEach(set -> assertEquals(0, set.at("/spec/replicas").asInt()));
     }
 
+    @Test
+    void theNotesSayWhereEachShardIs() {
+        String notes = HelmChartTest.notes(SHARDED_VALUES.resolve("values-three-shards-two-replicas.yaml"));
+        assertTrue(notes.contains("Sharded: 3 shard(s) x 2 replica(s), pods emqx-client-monitor-r<replica>-<shard>"), notes);
+        assertTrue(notes.contains("port-forward pod/emqx-client-monitor-r0-<shard>"), notes);
+    }
+
+    @ParameterizedTest(name = "{0}={1} is rejected")
+    @org.junit.jupiter.params.provider.CsvSource({"sharding.shards,0", "sharding.shards,257", "sharding.shards,three",
+            "sharding.replicas,0", "sharding.replicas,-1", "sharding.persistence.size,lots", "sharding.shard,3",
+            "podDisruptionBudget.maxUnavailable,0"})
+    void wrongShardingValuesAreRejected(String key, String value) {
+        Object typed = value.matches("-?[0-9]+") ? (Object) Integer.parseInt(value) : value;
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+                () -> DeployKit.template(null, Map.of(key, typed)));
+        assertTrue(e.getMessage().contains("schema"), e.getMessage());
+    }
+
     // ---- helpers -------------------------------------------------------------------------------------------
 
     private static int shards(String scenario) {
