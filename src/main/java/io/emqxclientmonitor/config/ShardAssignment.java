@@ -12,7 +12,8 @@ import java.util.List;
  * {@code broker} is the broker's alias (the {@code broker} label), so every instance and every release agrees on
  * the owner without talking to the others. FNV-1a 64 is followed by MurmurHash3's 64-bit finaliser because FNV's
  * low bits alone mix poorly for ids that differ only in their last character and {@code mod total} reads low bits.
- * Never {@link String#hashCode()}: its value is not specified as stable for this purpose and spreads ids badly.
+ * Not {@link String#hashCode()}: 32 bits over UTF-16 units, and ids of one naming scheme land on few residues;
+ * this function is defined on the bytes, so another implementation (a script, a sidecar) can compute the same owner.
  */
 public record ShardAssignment(int shard, int total) {
     public static final ShardAssignment UNSHARDED = new ShardAssignment(0, 1);
@@ -46,7 +47,7 @@ public record ShardAssignment(int shard, int total) {
     public static int shardOf(String broker, String clientId, int total) {
         long h = FNV_OFFSET;
         h = fnv(h, broker.getBytes(StandardCharsets.UTF_8));
-        h = (h ^ 0) * FNV_PRIME;
+        h *= FNV_PRIME; // the 0x00 separator (h ^ 0 == h): ("ab", "c") and ("a", "bc") differ
         h = fnv(h, clientId.getBytes(StandardCharsets.UTF_8));
         return (int) Long.remainderUnsigned(fmix64(h), total);
     }
