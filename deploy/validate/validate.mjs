@@ -13,13 +13,16 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import * as yaml from 'js-yaml';
-import { Deployment } from 'kubernetes-models/apps/v1';
+import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodMonitor, PrometheusRule, ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 
 const MODELS = new Map([
   ['apps/v1 Deployment', Deployment],
+  ['apps/v1 StatefulSet', StatefulSet],
+  ['policy/v1 PodDisruptionBudget', PodDisruptionBudget],
   ['v1 ConfigMap', ConfigMap],
   ['v1 Secret', Secret],
   ['v1 Service', Service],
@@ -40,7 +43,7 @@ function extraChecks(doc) {
   if (typeof name !== 'string' || !DNS_1123.test(name) || name.length > 253) {
     problems.push(`metadata.name ${JSON.stringify(name)} is not a DNS-1123 name`);
   }
-  if (doc.kind === 'Deployment') {
+  if (doc.kind === 'Deployment' || doc.kind === 'StatefulSet') {
     for (const c of doc.spec?.template?.spec?.containers ?? []) {
       for (const e of c.env ?? []) {
         if (e.value !== undefined && typeof e.value !== 'string') {

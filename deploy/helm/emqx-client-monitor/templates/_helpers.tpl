@@ -141,3 +141,25 @@ Checks values.schema.json cannot express: unique broker names, unique aliases an
 {{- end }}
 {{- end }}
 {{- end }}
+
+{{/*
+"true" when the exporter runs as StatefulSets: more than one shard, or more than one replica of each.
+*/}}
+{{- define "emqx-client-monitor.statefulSets" -}}
+{{- if or (gt (int .Values.sharding.shards) 1) (gt (int .Values.sharding.replicas) 1) }}true{{ end }}
+{{- end }}
+
+{{/*
+The pod label telling replicas apart; the ServiceMonitor copies it into the `replica` target label, which the
+alerts and the dashboard use so that two replicas do not count everything twice.
+*/}}
+{{- define "emqx-client-monitor.replicaLabel" -}}
+emqx-client-monitor.io/replica
+{{- end }}
+
+{{/*
+The headless Service of the StatefulSets: stable pod names (and DNS), and what the ServiceMonitor scrapes, pod by pod.
+*/}}
+{{- define "emqx-client-monitor.podsServiceName" -}}
+{{- printf "%s-pods" (include "emqx-client-monitor.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}

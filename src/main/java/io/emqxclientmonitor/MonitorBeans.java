@@ -110,6 +110,7 @@ public class MonitorBeans implements CamelConfiguration {
         PrometheusMeterRegistry meters = host != null ? host : ownRegistry();
         meters.getPrometheusRegistry().register(new ClientMetricsCollector(tracker, config.flags()));
         meters.getPrometheusRegistry().register(new BuildInfoCollector(BuildInfoCollector.version()));
+        meters.getPrometheusRegistry().register(new io.emqxclientmonitor.metrics.ShardInfoCollector(config.shards()));
         for (BrokerState broker : tracker.brokers()) {
             BrokerMeters.register(meters, broker);
         }
@@ -264,6 +265,9 @@ public class MonitorBeans implements CamelConfiguration {
     }
 
     private static void describe(MonitorConfig config) {
+        if (config.shards().sharded()) {
+            LOG.info("{} (monitor.shard, monitor.total-shards): watching only the clients this shard owns", config.shards());
+        }
         for (BrokerConfig broker : config.brokers()) {
             LOG.info("broker {}: polling {} every {} s for {} monitored client(s)", broker.alias(), broker.apiUrl(),
                     config.pollInterval().toSeconds(), broker.clients().size());

@@ -139,8 +139,11 @@ public final class CheckCommand implements Callable<Integer> {
                     polls.get(broker.alias()).getProperty(EmqxPollSteps.POLL, BrokerPoll.class), now) : monitored);
         }
         if (json) {
-            out.println(json(answered, rows, now));
+            out.println(json(tracker.shards(), answered, rows, now));
         } else if (!answered.isEmpty()) {
+            if (tracker.shards().sharded()) {
+                out.println(tracker.shards() + " (monitor.shard, monitor.total-shards): only the clients this shard owns");
+            }
             boolean terminal = colour == Colour.always || (colour == Colour.auto && System.console() != null);
             out.print(new CheckReport(now).render(rows, all, tracker.brokers().size() > 1, terminal));
         }
@@ -183,10 +186,10 @@ public final class CheckCommand implements Callable<Integer> {
         return byId.values().stream().sorted(Comparator.comparing(ClientView::clientId)).toList();
     }
 
-    private static String json(List<BrokerState> brokers, List<ClientView> clients, Instant now) {
+    private static String json(io.emqxclientmonitor.config.ShardAssignment shards, List<BrokerState> brokers, List<ClientView> clients, Instant now) {
         try {
             return ApiJson.mapper().enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(ClientDocuments.list(brokers, clients, now));
+                    .writeValueAsString(ClientDocuments.list(shards, brokers, clients, now));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -12,8 +12,11 @@ import java.util.regex.Pattern;
  * @param regex       client-side filter with the alias in group {@code alias} or else group 1; null: any id with {@code like}
  * @param maxClients  most clients watched by pattern at once on this broker (explicit clients do not count)
  * @param forgetAfter a pattern client EMQX has not listed for this long is forgotten, series and history
+ * @param shards      which share of the matches this instance watches ({@code monitor.shard}), for the broker
+ *                    {@code shardBroker}: a match another shard owns is not this instance's
  */
-public record ClientPattern(String like, Pattern regex, int maxClients, Duration forgetAfter) {
+public record ClientPattern(String like, Pattern regex, int maxClients, Duration forgetAfter, ShardAssignment shards,
+                            String shardBroker) {
     public static final int DEFAULT_MAX_CLIENTS = 10_000;
     public static final Duration DEFAULT_FORGET_AFTER = Duration.ofDays(3);
     /** No pattern: only the explicit list is watched. */
@@ -24,6 +27,20 @@ public record ClientPattern(String like, Pattern regex, int maxClients, Duration
      */
     static final int MAX_REGEX_STEPS = 1_000_000;
 
+    public ClientPattern {
+        shards = shards == null ? ShardAssignment.UNSHARDED : shards;
+    }
+
+    /** Unsharded. */
+    public ClientPattern(String like, Pattern regex, int maxClients, Duration forgetAfter) {
+        this(like, regex, maxClients, forgetAfter, ShardAssignment.UNSHARDED, null);
+    }
+
+    /** The same pattern, watching only the matches this shard owns on that broker. */
+    public ClientPattern ownedBy(ShardAssignment shardAssignment, String brokerAlias) {
+        return new ClientPattern(like, regex, maxClients, forgetAfter, shardAssignment, brokerAlias);
+    }
+
     public boolean configured() {
         return like != null || regex != null;
     }
@@ -33,7 +50,8 @@ public record ClientPattern(String like, Pattern regex, int maxClients, Duration
      * an EMQX (or a proxy) that ignores {@code like_clientid} answers with everyone.
      */
     public String aliasOf(String clientId) {
-        if (!configured() || clientId == null || (like != null && !clientId.contains(like))) {
+        if (!configured() || clientId == null || (like != null && !clientId.contains(like))
+                || !shards.owns(shardBroker, clientId)) {
             return null;
         }
         if (regex == null) {

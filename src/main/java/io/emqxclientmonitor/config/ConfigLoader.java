@@ -28,6 +28,7 @@ public final class ConfigLoader {
     private final Function<String, String> property;
     private final Set<String> knownKeys;
     private final Function<String, String> described;
+    private Function<String, String> environment = System::getenv;
 
     /**
      * @param property  looks a property up (after env/-D overrides), null when unset
@@ -47,8 +48,20 @@ public final class ConfigLoader {
         };
     }
 
+    /** Where {@code monitor.shard=auto} reads POD_NAME and HOSTNAME (tests give their own). */
+    public ConfigLoader environment(Function<String, String> variables) {
+        this.environment = variables;
+        return this;
+    }
+
+    /** {@code monitor.shard} and {@code monitor.total-shards}: which share of the clients this instance watches. */
+    public ShardAssignment shards() {
+        return ShardSettings.read(this::value, environment, described);
+    }
+
     public MonitorConfig load() {
         rejectUnknownKeys();
+        ShardAssignment shards = shards();
         MetricFlags flags = loadFlags();
         List<BrokerConfig> brokers = new ArrayList<>();
         String brokerNames = value("emqx.brokers");
@@ -63,6 +76,8 @@ public final class ConfigLoader {
             }
         }
         rejectDuplicateBrokerAliases(brokers);
+        brokers.replaceAll(b -> b.withClients(shards.keep(b.alias(), b.clients()))
+                .withPattern(b.pattern().ownedBy(shards, b.alias())));
         Duration poll = Duration.ofSeconds(wholeNumber("monitor.poll-interval-seconds", 15, 1, 86_400,
                 "a whole number of seconds"));
         String stateFile = value("monitor.state-file");
@@ -78,7 +93,7 @@ public final class ConfigLoader {
         forgetAfter();
         clientsFileCheck();
         stateFileReadOnly();
-        return new MonitorConfig(brokers, poll, flags, stateFile == null ? null : Path.of(stateFile), retention);
+        return new MonitorConfig(brokers, poll, flags, stateFile == null ? null : Path.of(stateFile), retention, shards);
     }
 
     /** {@code emqx.max-request-line}: bytes of request line EMQX accepts (the monitored ids are batched to fit). */

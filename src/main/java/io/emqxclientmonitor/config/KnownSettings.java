@@ -30,6 +30,7 @@ public final class KnownSettings {
             "emqx.clients", "emqx.clients-file",
             "monitor.clients-file-check-seconds",
             "monitor.poll-interval-seconds",
+            "monitor.shard", "monitor.total-shards",
             "monitor.first-poll-delay-ms",
             "monitor.state-file",
             "monitor.state-file-read-only",

@@ -7,10 +7,17 @@ import java.util.Optional;
 
 /** Everything the exporter needs to know, validated. */
 public record MonitorConfig(List<BrokerConfig> brokers, Duration pollInterval, MetricFlags flags,
-                            Path stateFile, int eventRetention) {
+                            Path stateFile, int eventRetention, ShardAssignment shards) {
 
     public MonitorConfig {
         brokers = List.copyOf(brokers);
+        shards = shards == null ? ShardAssignment.UNSHARDED : shards;
+    }
+
+    /** An unsharded configuration. */
+    public MonitorConfig(List<BrokerConfig> brokers, Duration pollInterval, MetricFlags flags, Path stateFile,
+                         int eventRetention) {
+        this(brokers, pollInterval, flags, stateFile, eventRetention, ShardAssignment.UNSHARDED);
     }
 
     public Optional<BrokerConfig> broker(String alias) {
@@ -18,6 +25,6 @@ public record MonitorConfig(List<BrokerConfig> brokers, Duration pollInterval, M
     }
 
     public MonitorConfig withBrokers(List<BrokerConfig> newBrokers) {
-        return new MonitorConfig(newBrokers, pollInterval, flags, stateFile, eventRetention);
+        return new MonitorConfig(newBrokers, pollInterval, flags, stateFile, eventRetention, shards);
     }
 }

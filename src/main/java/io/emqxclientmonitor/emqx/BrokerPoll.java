@@ -54,6 +54,7 @@ public final class BrokerPoll {
     private boolean finished;
     private PollFailure failure;
     private int requests;
+    private boolean reachabilityOnly;
     private int skippedRows;
     private boolean filterIgnoredDetected;
     private boolean everyClient;
@@ -82,7 +83,12 @@ public final class BrokerPoll {
         batchIndex = 0;
         page = 1;
         patternScanIndex = -1;
-        if (fullList) {
+        reachabilityOnly = monitoredInOrder.isEmpty() && !everyClient && !broker.pattern().configured();
+        if (reachabilityOnly) {
+            // a shard that owns none of this broker's clients: one row, so that emqx_client_monitor_up still means
+            // EMQX answered (never a full scan for nothing)
+            batches = List.of(List.of());
+        } else if (fullList) {
             batches = List.of(List.of());
         } else {
             try {
@@ -162,7 +168,7 @@ public final class BrokerPoll {
         requests++;
         List<String> ids = batches.get(batchIndex);
         currentBatch = new HashSet<>(ids);
-        String query = ClientsQuery.page(page, currentLimit(), ids, fields);
+        String query = ClientsQuery.page(page, reachabilityOnly ? 1 : currentLimit(), ids, fields && !reachabilityOnly);
         String like = broker.pattern().like();
         return scanning() && like != null ? query + "&like_clientid=" + ClientsQuery.encode(like) : query;
     }
@@ -195,6 +201,10 @@ public final class BrokerPoll {
         } else {
             throw new InvalidResponseException("EMQX's answer has no 'data' list: is " + broker.apiUrl()
                     + " EMQX's API base (…:18083/api)?");
+        }
+        if (reachabilityOnly) {
+            finished = true;
+            return List.of();
         }
         int limit = currentLimit();
         if (fields && plan.fields().accept()) {

@@ -34,6 +34,7 @@ public final class ClientTracker {
     private final List<Consumer<BrokerState>> pollListeners = new CopyOnWriteArrayList<>();
     private final List<Runnable> afterEveryPoll = new CopyOnWriteArrayList<>();
     private volatile Map<String, BrokerState> brokers = Map.of();
+    private volatile io.emqxclientmonitor.config.ShardAssignment shards = io.emqxclientmonitor.config.ShardAssignment.UNSHARDED;
     /** How long removed clients keep their history in memory and in the state file (monitor.removed-client-retention). */
     private volatile Duration removedClientRetention = DEFAULT_REMOVED_CLIENT_RETENTION;
     public static final Duration DEFAULT_REMOVED_CLIENT_RETENTION = Duration.ofHours(24);
@@ -53,6 +54,7 @@ public final class ClientTracker {
 
     /** Adds and removes brokers and clients; state of what stays is kept. */
     public synchronized void reconfigure(MonitorConfig config) {
+        shards = config.shards();
         Map<String, BrokerState> next = new LinkedHashMap<>();
         for (BrokerConfig broker : config.brokers()) {
             BrokerState existing = brokers.get(broker.alias());
@@ -73,6 +75,11 @@ public final class ClientTracker {
             state.reconfigure(broker, clock.instant(), removedClientRetention);
         }
         changes.incrementAndGet();
+    }
+
+    /** Which share of every broker's clients this instance watches. */
+    public io.emqxclientmonitor.config.ShardAssignment shards() {
+        return shards;
     }
 
     public void removedClientRetention(Duration retention) {

@@ -104,7 +104,7 @@ public final class ClientsFileWatcher implements Service {
         BrokerConfig config = broker.config();
         List<MonitoredClient> clients;
         try {
-            clients = ConfigLoader.reloadClients(config, file.inline);
+            clients = tracker.shards().keep(config.alias(), ConfigLoader.reloadClients(config, file.inline));
         } catch (ConfigException e) {
             LOG.warn("broker {}: the changed clients file cannot be used ({}); still monitoring the previous {} client(s)",
                     broker.alias(), e.getMessage(), config.clients().size());

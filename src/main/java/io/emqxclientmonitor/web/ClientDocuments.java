@@ -1,6 +1,7 @@
 package io.emqxclientmonitor.web;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.emqxclientmonitor.config.ShardAssignment;
 import io.emqxclientmonitor.emqx.EmqxCounter;
 import io.emqxclientmonitor.emqx.PollFailure;
 import io.emqxclientmonitor.state.BrokerHealth;
@@ -24,8 +25,15 @@ public final class ClientDocuments {
     private ClientDocuments() {
     }
 
-    /** {@code GET /api/v1/clients}: the brokers' poll status and every monitored client. */
-    public record ClientList(Instant generatedAt, List<BrokerStatus> brokers, List<Client> clients) {
+    /** {@code GET /api/v1/clients}: which shard answers, the brokers' poll status and every client it monitors. */
+    public record ClientList(Instant generatedAt, Shard shard, List<BrokerStatus> brokers, List<Client> clients) {
+    }
+
+    /** This instance's share of the fleet (monitor.shard of monitor.total-shards; 0 of 1 when unsharded). */
+    public record Shard(int shard, int totalShards) {
+        static Shard of(ShardAssignment shards) {
+            return new Shard(shards.shard(), shards.total());
+        }
     }
 
     /**
@@ -71,7 +79,7 @@ public final class ClientDocuments {
                         @JsonInclude(JsonInclude.Include.NON_NULL) String reason) {
     }
 
-    public static ClientList list(List<BrokerState> brokers, List<ClientView> clients, Instant now) {
+    public static ClientList list(ShardAssignment shards, List<BrokerState> brokers, List<ClientView> clients, Instant now) {
         List<BrokerStatus> statuses = new ArrayList<>();
         Map<String, BrokerHealth> health = new LinkedHashMap<>();
         for (BrokerState broker : brokers) {
@@ -82,7 +90,7 @@ public final class ClientDocuments {
         for (ClientView client : clients) {
             documents.add(client(client, health.get(client.broker()), now, false));
         }
-        return new ClientList(now, statuses, documents);
+        return new ClientList(now, Shard.of(shards), statuses, documents);
     }
 
     public static BrokerStatus status(BrokerState broker, Instant now) {

@@ -63,7 +63,7 @@ public final class ClientsApi {
                 }
             }
         }
-        return new Answer(200, ClientDocuments.list(brokers, clients, now()));
+        return new Answer(200, ClientDocuments.list(tracker.shards(), brokers, clients, now()));
     }
 
     /**

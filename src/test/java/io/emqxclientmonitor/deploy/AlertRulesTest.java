@@ -33,6 +33,7 @@ class AlertRulesTest {
             "EmqxClientDisconnectedTooLong",
             "EmqxClientMonitorBrokerUnreachable",
             "EmqxClientMonitorPollStale",
+            "EmqxClientMonitorShardsDisagree",
             "EmqxClientMonitorAbsent",
             "EmqxClientFlapping",
             "EmqxClientKeepaliveTimeouts");

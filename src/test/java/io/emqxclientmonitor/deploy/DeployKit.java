@@ -69,6 +69,7 @@ final class DeployKit {
             "emqx_client_monitor_poll_errors_total",
             "emqx_client_monitor_api_requests_total",
             "emqx_client_monitor_build_info",
+            "emqx_client_monitor_shard_info",
             // the event feed's (docs/events.md)
             "emqx_client_monitor_disconnects_by_reason_total",
             "emqx_client_monitor_event_feed_up",

@@ -135,7 +135,8 @@ class GrafanaDashboardTest {
         EXPRESSIONS.forEach((where, expr) -> {
             Matcher m = selector.matcher(expr);
             while (m.find()) {
-                if (m.group(1).equals("emqx_client_monitor_build_info")) {
+                if (m.group(1).equals("emqx_client_monitor_build_info") || m.group(1).equals("emqx_client_monitor_shard_info")) {
+                    // per instance, no broker label
                     continue;
                 }
                 String matchers = m.group(2) == null ? "" : m.group(2);

@@ -358,7 +358,7 @@ class HelmChartTest {
             }
         }));
         assertEquals(List.of("EmqxClientDisconnectedTooLong", "EmqxClientMonitorBrokerUnreachable",
-                "EmqxClientMonitorPollStale", "EmqxClientMonitorAbsent", "EmqxClientSilent"), alerts);
+                "EmqxClientMonitorPollStale", "EmqxClientMonitorShardsDisagree", "EmqxClientMonitorAbsent", "EmqxClientSilent"), alerts);
         assertTrue(rule.toString().contains("{{ $labels.alias }} published nothing"), "extra rule annotations untouched");
 
         JsonNode policy = one(s, "NetworkPolicy").path("spec");
