@@ -24,7 +24,8 @@
 #   /app/kamelets/                 Kamelets used by the routes
 #   /app/data/                     writable: state file (volume)
 #   /tmp                           writable: JVM / Vert.x temporary files (volume)
-# The root filesystem can be read-only; the process runs as uid/gid 65532.
+# The root filesystem can be read-only; the process runs as uid/gid 65532 (/app/data is group 0 writable too,
+# for platforms that run images as an arbitrary uid in group 0).
 # Ports: camel-main ignores environment variables ending in _PORT, so the HTTP port is set with
 # -Dcamel.server.port in JAVA_OPTS (default 9671) or --listen [host:]port; --cfg's prometheus.port and --listen
 # win over JAVA_OPTS.
@@ -61,7 +62,7 @@ LABEL org.opencontainers.image.title="emqx-client-monitor" \
 RUN groupadd --gid 65532 nonroot \
  && useradd --uid 65532 --gid 65532 --home-dir /tmp --no-create-home --shell /usr/sbin/nologin nonroot \
  && mkdir -p /app/data /app/bin \
- && chown 65532:65532 /app/data
+ && chown 65532:0 /app/data && chmod 0775 /app/data
 
 WORKDIR /app
 COPY --from=build /src/target/emqx-client-monitor.jar /app/emqx-client-monitor.jar
