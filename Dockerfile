@@ -11,7 +11,8 @@
 #
 # Build arguments (all optional; docs/deploy.md):
 #   BUILD_IMAGE, RUNTIME_IMAGE   the two bases (CI builds both from Debian packages: .ci/image)
-#   VERSION, REVISION, CREATED, SOURCE   OCI labels (CI passes the pom's version, the commit and its time)
+#   VERSION, REVISION, CREATED, SOURCE   OCI labels (CI passes the pom's version, the commit, its time and the
+#                                        repository's URL)
 #
 # Layout in the image (the working directory is /app):
 #   /app/emqx-client-monitor.jar   the exporter
@@ -50,14 +51,13 @@ FROM ${RUNTIME_IMAGE}
 ARG VERSION=1.0.0-SNAPSHOT
 ARG REVISION=unknown
 ARG CREATED=unknown
-ARG SOURCE=https://github.com/emqx-client-monitor/emqx-client-monitor
+ARG SOURCE=
 LABEL org.opencontainers.image.title="emqx-client-monitor" \
       org.opencontainers.image.description="Prometheus exporter for individual MQTT clients of EMQX v5 brokers (Apache Camel)" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.revision="${REVISION}" \
       org.opencontainers.image.created="${CREATED}" \
-      org.opencontainers.image.source="${SOURCE}" \
-      org.opencontainers.image.licenses="Apache-2.0"
+      org.opencontainers.image.source="${SOURCE}"
 
 RUN groupadd --gid 65532 nonroot \
  && useradd --uid 65532 --gid 65532 --home-dir /tmp --no-create-home --shell /usr/sbin/nologin nonroot \
