@@ -52,6 +52,8 @@ ARG VERSION=1.0.0-SNAPSHOT
 ARG REVISION=unknown
 ARG CREATED=unknown
 ARG SOURCE=
+# the training demo's port inside the build (a build with --network=host shares it with the host)
+ARG TRAIN_PORT=19671
 LABEL org.opencontainers.image.title="emqx-client-monitor" \
       org.opencontainers.image.description="Prometheus exporter for individual MQTT clients of EMQX v5 brokers (Apache Camel)" \
       org.opencontainers.image.version="${VERSION}" \
@@ -75,15 +77,15 @@ COPY --from=build /src/kamelets/ /app/kamelets/
 ENV JAVA_OPTS="-Dcamel.server.port=9671 -XX:MaxRAMPercentage=75.0 -XX:+ExitOnOutOfMemoryError -Djava.io.tmpdir=/tmp" \
     ECM_ARCHIVE=/app/emqx-client-monitor.jsa
 
-# The class-data archive, from a 10 s run of the demo on a fixed port (nothing else listens in a build step),
+# The class-data archive, from a 10 s run of the demo on TRAIN_PORT (nothing else listens in a build step),
 # scraped meanwhile so that serving /metrics is in it too. The launcher scrapes with curl or wget, which a JRE
 # base need not have: bash's /dev/tcp does it here. The launcher checks the archive's size file at every start
 # and runs without it (one line on stderr) if the jar or the JDK no longer match.
 RUN chmod 0755 /app/bin/emqx-client-monitor && mkdir -p /tmp/train; \
-    (ECM_TRAIN_PORT=19671 /app/bin/emqx-client-monitor train > /tmp/train/out 2>&1; echo $? > /tmp/train/rc) & \
+    (ECM_TRAIN_PORT=$TRAIN_PORT /app/bin/emqx-client-monitor train > /tmp/train/out 2>&1; echo $? > /tmp/train/rc) & \
     i=0; while [ $i -lt 40 ] && [ ! -f /tmp/train/rc ]; do \
       sleep 0.25; i=$((i + 1)); \
-      bash -c 'exec 3<>/dev/tcp/127.0.0.1/19671 && printf "GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n" >&3 && cat <&3 >/dev/null' 2>/dev/null || true; \
+      TRAIN_PORT=$TRAIN_PORT bash -c 'exec 3<>/dev/tcp/127.0.0.1/$TRAIN_PORT && printf "GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n" >&3 && cat <&3 >/dev/null' 2>/dev/null || true; \
     done; wait; \
     cat /tmp/train/out; test "$(cat /tmp/train/rc)" = 0 \
  && test -s /app/emqx-client-monitor.jsa && test -s /app/emqx-client-monitor.jsa.size \
