@@ -15,9 +15,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Basic facts of the Dockerfile (no Docker engine here, so the image itself is not built): a Maven build
- * stage, a JRE 17 runtime that runs as uid/gid 65532 and never switches back to root, the documented
- * layout under /app, port 9671 through JAVA_OPTS, and a .dockerignore that keeps the build inputs.
+ * Basic facts of the Dockerfile (.ci/image builds and runs the image itself): a Maven build stage, a JRE 17
+ * runtime that runs as uid/gid 65532 and never switches back to root, public bases by default that build
+ * arguments can replace, OCI labels, the documented layout under /app, port 9671 through JAVA_OPTS, the launcher
+ * as entrypoint with its archive trained at build time, and a .dockerignore that keeps the build inputs.
  */
 class DockerfileTest {
 
@@ -56,9 +57,13 @@ class DockerfileTest {
     void multiStageMavenBuildAndJre17Runtime() {
         List<String> froms = all(instructions, "FROM");
         assertEquals(2, froms.size(), froms.toString());
-        assertTrue(froms.get(0).matches("maven:3\\.9-eclipse-temurin-17\\s+(?i:AS)\\s+build"), froms.get(0));
-        assertEquals("eclipse-temurin:17-jre", froms.get(1));
-        assertTrue(all(instructions, "RUN").stream().anyMatch(r -> r.contains("mvn -B -DskipTests package")),
+        assertTrue(froms.get(0).matches("\\$\\{BUILD_IMAGE}\\s+(?i:AS)\\s+build"), froms.get(0));
+        assertEquals("${RUNTIME_IMAGE}", froms.get(1));
+        // the defaults (ARGs before the first FROM) are the public bases Docker users get
+        List<String> globalArgs = all(instructions.subList(0, instructions.indexOf(
+                instructions.stream().filter(i -> i.keyword().equals("FROM")).findFirst().orElseThrow())), "ARG");
+        assertEquals(List.of("BUILD_IMAGE=maven:3.9-eclipse-temurin-17", "RUNTIME_IMAGE=eclipse-temurin:17-jre"), globalArgs);
+        assertTrue(all(instructions, "RUN").stream().anyMatch(r -> r.matches(".*mvn -B (-q )?-DskipTests package.*")),
                 "the build stage runs mvn -B -DskipTests package");
     }
 
@@ -74,7 +79,7 @@ class DockerfileTest {
         int userIndex = runtime.indexOf(runtime.stream().filter(i -> i.keyword().equals("USER")).findFirst().orElseThrow());
         assertTrue(runtime.subList(userIndex, runtime.size()).stream().noneMatch(i -> i.keyword().equals("RUN")),
                 "no RUN after USER");
-        assertTrue(all(runtime, "RUN").stream().anyMatch(r -> r.contains("chown 65532:65532 /app/data")),
+        assertTrue(all(runtime, "RUN").stream().anyMatch(r -> r.matches(".*chown 65532:(65532|0) /app/data.*")),
                 "/app/data belongs to the runtime user");
     }
 
@@ -91,10 +96,23 @@ class DockerfileTest {
         String env = String.join(" ", all(runtime, "ENV"));
         assertTrue(env.contains("JAVA_OPTS=\"-Dcamel.server.port=9671"), env);
         assertFalse(env.matches(".*\\b\\w+_PORT=.*"), "camel-main ignores *_PORT variables: " + env);
-        String entrypoint = String.join(" ", all(runtime, "ENTRYPOINT"));
-        assertTrue(entrypoint.startsWith("["), "exec form ENTRYPOINT");
-        assertTrue(entrypoint.contains("exec java $JAVA_OPTS -jar /app/emqx-client-monitor.jar"), entrypoint);
-        assertTrue(entrypoint.contains("\\\"$@\\\""), "arguments (check, demo, --cfg) are passed on: " + entrypoint);
+        // the launcher splits JAVA_OPTS and uses the archive trained at build time; CMD [] passes arguments on
+        assertEquals(List.of("[\"/app/bin/emqx-client-monitor\"]"), all(runtime, "ENTRYPOINT"));
+        assertEquals(List.of("[]"), all(runtime, "CMD"));
+        assertTrue(copies.contains("/src/deploy/bin/emqx-client-monitor /app/bin/emqx-client-monitor"), copies);
+        assertTrue(env.contains("ECM_ARCHIVE=/app/emqx-client-monitor.jsa"), env);
+        assertTrue(all(runtime, "RUN").stream().anyMatch(r -> r.contains("/app/bin/emqx-client-monitor train")),
+                "the archive is trained at build time");
+    }
+
+    @Test
+    void ociLabelsComeFromBuildArguments() {
+        String labels = String.join(" ", all(runtime, "LABEL"));
+        for (String key : List.of("version", "revision", "created", "source")) {
+            String arg = key.toUpperCase(Locale.ROOT);
+            assertTrue(labels.contains("org.opencontainers.image." + key + "=\"${" + arg + "}\""), key + " in " + labels);
+            assertTrue(all(runtime, "ARG").stream().anyMatch(a -> a.startsWith(arg + "=")), "ARG " + arg + " with a default");
+        }
     }
 
     @Test
@@ -112,8 +130,12 @@ class DockerfileTest {
                 .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
         assertTrue(ignored.containsAll(List.of(".git", "target/", "**/node_modules/")), ignored.toString());
         for (String needed : List.of("pom.xml", "src", "src/", "application.properties", "routes", "routes/",
-                "kamelets", "kamelets/", "*", "**")) {
+                "kamelets", "kamelets/", "*", "**", "deploy", "deploy/", "deploy/bin", "deploy/bin/")) {
             assertFalse(ignored.contains(needed), ".dockerignore must not exclude " + needed);
+        }
+        // the launcher (deploy/bin) is the entrypoint: the rest of deploy/ may be left out
+        if (ignored.contains("deploy/*")) {
+            assertTrue(ignored.indexOf("!deploy/bin/") > ignored.indexOf("deploy/*"), ignored.toString());
         }
     }
 }
