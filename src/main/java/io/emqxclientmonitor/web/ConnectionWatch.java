@@ -17,8 +17,9 @@ import java.util.concurrent.TimeUnit;
  * {@link HttpLimits#maxConnections()} open (the next ones are closed as they arrive, so descriptors stay free and
  * /metrics answers again as soon as others close), and a deadline for request headers: a new connection has
  * {@link HttpLimits#headerTimeoutSeconds()} to complete its first request's headers, a kept-alive one
- * {@link HttpLimits#idleTimeoutSeconds()} after an answer to complete the next. A slow-header (slowloris) client
- * that trickles a byte now and then, which an idle timeout never catches, is thus closed too.
+ * {@link HttpLimits#idleTimeoutSeconds()} after an answer to complete the next; once the headers are in, the request's
+ * body has {@link HttpLimits#headerTimeoutSeconds()} again to arrive in full. A slow-header or slow-body (slowloris,
+ * R.U.D.Y.) client that trickles a byte now and then, which an idle timeout never catches, is thus closed too.
  */
 final class ConnectionWatch implements Handler<HttpConnection> {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionWatch.class);
@@ -26,10 +27,12 @@ final class ConnectionWatch implements Handler<HttpConnection> {
     private final HttpLimits limits;
     private final Map<HttpConnection, Watched> open = new ConcurrentHashMap<>();
 
-    /** One connection: when it opened, its latest request's answer, and since when that answer has been finished. */
+    /** One connection: when it opened, its latest request, its answer, and since when that answer has been finished. */
     private static final class Watched {
         final long opened = System.nanoTime();
+        volatile HttpServerRequest request;
         volatile HttpServerResponse latest;
+        volatile long headersAt;
         volatile long answeredAt;
     }
 
@@ -55,11 +58,13 @@ final class ConnectionWatch implements Handler<HttpConnection> {
         connection.closeHandler(closed -> open.remove(connection));
     }
 
-    /** A request's headers are complete: its connection has met the deadline until the answer is finished. */
+    /** A request's headers are complete: its body has the header timeout to arrive, then the answer has all it needs. */
     void requestArrived(HttpServerRequest request) {
         Watched watched = open.get(request.connection());
         if (watched != null) {
             watched.answeredAt = 0;
+            watched.headersAt = System.nanoTime();
+            watched.request = request;
             watched.latest = request.response();
         }
     }
@@ -81,11 +86,13 @@ final class ConnectionWatch implements Handler<HttpConnection> {
                     watched.answeredAt = now;
                 }
                 overdue = now - watched.answeredAt > idle;
+            } else if (!watched.request.isEnded()) {
+                overdue = now - watched.headersAt > header; // headers in, body still trickling: slow-body client
             } else {
                 overdue = false; // an answer is being written: Vert.x's idle timeout covers a client that stopped reading
             }
             if (overdue) {
-                LOG.debug("closing a connection from {}: no complete request headers in time", connection.remoteAddress());
+                LOG.debug("closing a connection from {}: no complete request in time", connection.remoteAddress());
                 open.remove(connection);
                 connection.close();
             }

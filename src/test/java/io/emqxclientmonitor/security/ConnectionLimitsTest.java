@@ -42,12 +42,17 @@ class ConnectionLimitsTest {
     }
 
     private void start(String idle, String header, String max) {
+        start(idle, header, max, Map.of());
+    }
+
+    private void start(String idle, String header, String max, Map<String, String> extra) {
         emqx = Fleets.smallFleet(clock, SimulatorOptions.defaults());
         Map<String, String> properties = RunningExporter.defaults(emqx);
         properties.put("emqx.clients", Fleets.SMALL_FLEET_CLIENTS);
         properties.put("monitor.web.idle-timeout-seconds", idle);
         properties.put("monitor.web.header-timeout-seconds", header);
         properties.put("monitor.web.max-connections", max);
+        properties.putAll(extra);
         exporter = RunningExporter.start(properties, clock);
         exporter.pollNow();
     }
@@ -96,6 +101,36 @@ class ConnectionLimitsTest {
             }
         }
         assertTrue(closed, "a slow-header socket was still open after 15 s of one byte every 200 ms");
+    }
+
+    @Test
+    @DisplayName("a slow-body client (complete headers, then a body byte now and then) is closed after the header timeout")
+    void aSlowBodySocketIsClosed() throws Exception {
+        start("30", "1", "50", Map.of("emqx.events.webhook.enabled", "true"));
+        Socket socket = connect();
+        socket.setSoTimeout(200);
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST /api/v1/emqx/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 60000\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+        assertTrue(trickledUntilClosed(socket, out), "a slow-body socket was still open after 15 s of one byte every 200 ms");
+    }
+
+    /** One byte every 200 ms for at most 15 s: whether the server closed the socket meanwhile. */
+    private static boolean trickledUntilClosed(Socket socket, OutputStream out) {
+        for (int i = 0; i < 75; i++) {
+            try {
+                out.write(' ');
+                out.flush();
+                if (socket.getInputStream().read() < 0) {
+                    return true;
+                }
+            } catch (java.net.SocketTimeoutException stillOpen) {
+                // next byte
+            } catch (IOException reset) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test
