@@ -81,13 +81,13 @@ final class ConnectionWatch implements Handler<HttpConnection> {
             boolean overdue;
             if (latest == null) {
                 overdue = now - watched.opened > header;
+            } else if (!watched.request.isEnded()) {
+                overdue = now - watched.headersAt > header; // headers in, body still trickling (answered or not)
             } else if (latest.ended() || latest.closed()) {
                 if (watched.answeredAt == 0) {
                     watched.answeredAt = now;
                 }
                 overdue = now - watched.answeredAt > idle;
-            } else if (!watched.request.isEnded()) {
-                overdue = now - watched.headersAt > header; // headers in, body still trickling: slow-body client
             } else {
                 overdue = false; // an answer is being written: Vert.x's idle timeout covers a client that stopped reading
             }
