@@ -43,7 +43,7 @@ final class WebhookGate implements Handler<RoutingContext> {
 
     /**
      * Puts a gate in front of the webhook route once the HTTP server's router exists, if the application has the
-     * webhook bean ({@code emqxEventsWebhook}).
+     * webhook bean ({@code emqxEventsWebhook}), and {@link QuietTooLarge} as the first failure handler.
      *
      * @param maxBodySize camel.server.maxBodySize (null or below 1: none), capped at what the parser takes
      */
@@ -83,10 +83,13 @@ final class WebhookGate implements Handler<RoutingContext> {
                 if (router == null) {
                     router = started.getRegistry().findSingleByType(VertxPlatformHttpRouter.class);
                 }
-                if (installed || webhook == null || router == null) {
+                if (installed || router == null) {
                     return;
                 }
-                router.route(PATH).order(Integer.MIN_VALUE + 1).handler(new WebhookGate(webhook, max));
+                router.route().order(Integer.MIN_VALUE).failureHandler(new QuietTooLarge());
+                if (webhook != null) {
+                    router.route(PATH).order(Integer.MIN_VALUE + 1).handler(new WebhookGate(webhook, max));
+                }
                 installed = true;
             }
         };
