@@ -144,6 +144,10 @@ final class WebhookGate implements Handler<RoutingContext> {
             }
         });
         request.exceptionHandler(e -> LOG.debug("webhook request from {} broke off: {}", request.remoteAddress(), e.toString()));
+        if (request.version() == io.vertx.core.http.HttpVersion.HTTP_1_1
+                && "100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
+            ctx.response().writeContinue(); // only now: a refused client never sends its body
+        }
         request.endHandler(end -> {
             if (!refused[0]) {
                 pass(ctx, body);

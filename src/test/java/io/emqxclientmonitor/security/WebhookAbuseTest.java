@@ -137,4 +137,38 @@ class WebhookAbuseTest {
             assertTrue(RawHttp.closedByServerWithin(socket, 15_000), "the connection stayed open with 60000 bytes unread");
         }
     }
+
+    @Test
+    @DisplayName("Expect: 100-continue gets its 100 only with valid credentials; without them a 401 and no invitation to send the body")
+    void continueOnlyAfterAuth() throws Exception {
+        start(Map.of("emqx.events.webhook.enabled", "true", "emqx.events.webhook.token", TOKEN));
+        String head = "POST /api/v1/emqx/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "Expect: 100-continue\r\nContent-Length: 2\r\n";
+        try (Socket socket = new Socket("127.0.0.1", exporter.port())) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write((head + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            assertEquals(401, RawHttp.readOne(socket.getInputStream()).status());
+        }
+        try (Socket socket = new Socket("127.0.0.1", exporter.port())) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write((head + "Authorization: Bearer " + TOKEN + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            assertEquals(100, interimStatus(in));
+            socket.getOutputStream().write("{}".getBytes(StandardCharsets.US_ASCII));
+            assertEquals(400, RawHttp.readOne(in).status(), "{} is not an event");
+        }
+    }
+
+    /** The status of an interim (1xx) answer, which has headers only. */
+    private static int interimStatus(InputStream in) throws java.io.IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new java.io.IOException("closed before the interim answer ended: " + head);
+            }
+            head.append((char) b);
+        }
+        return Integer.parseInt(head.toString().split(" ")[1]);
+    }
 }
