@@ -14,8 +14,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Every open connection of the exporter's HTTP server, for the limits Vert.x's own options do not have: at most
- * {@link HttpLimits#maxConnections()} open (the next ones are closed as they arrive, so descriptors stay free and
- * /metrics answers again as soon as others close), and a deadline for request headers: a new connection has
+ * {@link HttpLimits#maxConnections()} open (beyond that a new connection closes the one the server has waited on
+ * longest, for headers, a body or a next request, so slow or idle clients holding every connection cannot keep a
+ * scrape out; when all are being answered the new one is closed), and a deadline for request headers: a new connection has
  * {@link HttpLimits#headerTimeoutSeconds()} to complete its first request's headers, a kept-alive one
  * {@link HttpLimits#idleTimeoutSeconds()} after an answer to complete the next; once the headers are in, the request's
  * body has {@link HttpLimits#headerTimeoutSeconds()} again to arrive in full. A slow-header or slow-body (slowloris,
@@ -49,10 +50,18 @@ final class ConnectionWatch implements Handler<HttpConnection> {
     @Override
     public void handle(HttpConnection connection) {
         if (open.size() >= limits.maxConnections()) {
-            LOG.debug("closing a connection from {}: {} are open ({} = {})", connection.remoteAddress(), open.size(),
-                    HttpLimits.MAX_CONNECTIONS, limits.maxConnections());
-            connection.close();
-            return;
+            HttpConnection evicted = longestWaiting(System.nanoTime());
+            if (evicted == null) {
+                LOG.debug("closing a connection from {}: {} are open ({} = {}), all being answered",
+                        connection.remoteAddress(), open.size(), HttpLimits.MAX_CONNECTIONS, limits.maxConnections());
+                connection.close();
+                return;
+            }
+            // slow or idle clients holding every connection must not keep a scrape out: the one waited on longest goes
+            LOG.debug("closing a connection from {} to make room ({} = {}): it has kept the server waiting longest",
+                    evicted.remoteAddress(), HttpLimits.MAX_CONNECTIONS, limits.maxConnections());
+            open.remove(evicted);
+            evicted.close();
         }
         open.put(connection, new Watched());
         connection.closeHandler(closed -> open.remove(connection));
@@ -67,6 +76,35 @@ final class ConnectionWatch implements Handler<HttpConnection> {
             watched.request = request;
             watched.latest = request.response();
         }
+    }
+
+    /** The connection the server has waited on longest (for headers, a body or a next request); null if none waits. */
+    private HttpConnection longestWaiting(long now) {
+        HttpConnection longest = null;
+        long earliest = Long.MAX_VALUE;
+        for (Map.Entry<HttpConnection, Watched> entry : open.entrySet()) {
+            long since = waitingSince(entry.getValue(), now);
+            if (since < earliest) {
+                earliest = since;
+                longest = entry.getKey();
+            }
+        }
+        return longest;
+    }
+
+    /** Since when the server waits for this connection's client; Long.MAX_VALUE while it is answering it. */
+    private static long waitingSince(Watched watched, long now) {
+        HttpServerResponse latest = watched.latest;
+        if (latest == null) {
+            return watched.opened;
+        }
+        if (!watched.request.isEnded()) {
+            return watched.headersAt;
+        }
+        if (latest.ended() || latest.closed()) {
+            return watched.answeredAt == 0 ? now : watched.answeredAt;
+        }
+        return Long.MAX_VALUE;
     }
 
     int openConnections() {
