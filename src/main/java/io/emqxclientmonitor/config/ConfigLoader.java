@@ -227,7 +227,7 @@ public final class ConfigLoader {
     private URI apiUrl(String setting) {
         String raw = required(setting, "EMQX's API base URL, e.g. http://emqx:18083/api");
         String name = described.apply(setting);
-        if (USER_INFO.matcher(raw).find()) {
+        if (USER_INFO.matcher(raw).find() || raw.indexOf('@') >= 0) { // any @: perhaps user info without a scheme
             throw new ConfigException(name + " has a user name or password in it (…@host): remove it from the URL and"
                     + " give the API key and secret as emqx.api.key and emqx.api.secret (env EMQX_API_SECRET)");
         }

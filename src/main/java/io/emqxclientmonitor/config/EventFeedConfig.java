@@ -106,6 +106,10 @@ public record EventFeedConfig(boolean webhookEnabled, String webhookToken, Strin
         if (raw == null) {
             return null;
         }
+        if (raw.indexOf('@') >= 0) { // user info, perhaps with a password: never echoed
+            throw new ConfigException(setting + " has a user name or password in it (…@host): remove it from the URL and"
+                    + " give them as events.mqtt.username and events.mqtt.password (env for the password)");
+        }
         try {
             URI uri = new URI(raw);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);

@@ -15,6 +15,7 @@ import java.util.function.Function;
 
 /** Reads each broker's {@link EventFeedConfig} and switches its feed statistics on; bound as {@code eventFeedConfigs}. */
 public final class EventFeeds {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EventFeeds.class);
     private EventFeeds() {
     }
 
@@ -42,8 +43,18 @@ public final class EventFeeds {
             }
             if (feed.webhookEnabled()) {
                 state.eventFeed().up(true); // a webhook is up while we listen; an MQTT feed when its SUBACK comes
+                if (!feed.webhookNeedsBearer() && !feed.webhookNeedsBasicAuth()) {
+                    warnOpenWebhook(broker, value.apply("camel.server.port"));
+                }
             }
         }
         return java.util.Collections.unmodifiableMap(feeds);
+    }
+
+    private static void warnOpenWebhook(BrokerConfig broker, String port) {
+        String token = "default".equals(broker.name()) ? "emqx.events.webhook.token"
+                : "emqx.broker." + broker.name() + ".events.webhook.token (or emqx.events.webhook.token)";
+        LOG.warn("broker {}: the event webhook has no token or basic auth: anyone who can reach port {} can post events"
+                + " for it; set {}", broker.alias(), port == null || port.isBlank() ? "9671" : port.trim(), token);
     }
 }

@@ -15,6 +15,9 @@ import java.util.Map;
  * The webhook EMQX's HTTP action posts client events to ({@code POST /api/v1/emqx/events[?broker=<alias>]}), bound as
  * {@code emqxEventsWebhook}. Checks the broker's webhook token or basic auth (constant-time, no log line), hands the
  * body to {@link EventIntake} and answers with a status only: nothing of the request is echoed back.
+ *
+ * <p>Order of checks: the broker and its auth ({@link #refusal}, from the headers alone, before the body is read:
+ * the HTTP server's webhook gate asks it first), then the body's size and type, then the events.
  */
 public final class EventWebhook {
     static final String RETRY_AFTER_SECONDS = "1";
@@ -27,23 +30,52 @@ public final class EventWebhook {
         this.feeds = feeds;
     }
 
+    /**
+     * Why a request is refused before its body is read: 401 (with its challenge) when it lacks the broker's webhook
+     * auth, or when the broker is unknown and any webhook needs auth (so that aliases cannot be enumerated without
+     * credentials); 404 when no webhook could take it. Null when the request may go on.
+     *
+     * @param query         the request's query string (null when none)
+     * @param authorization its Authorization header (null when none)
+     */
+    public Refusal refusal(String query, String authorization) {
+        String alias = brokerOf(query);
+        EventFeedConfig feed = alias == null ? null : feeds.get(alias);
+        if (feed == null || !feed.webhookEnabled()) {
+            return feeds.values().stream().filter(EventFeedConfig::webhookEnabled).filter(EventWebhook::needsAuth)
+                    .findFirst().map(EventWebhook::unauthorized).orElse(Refusal.NOT_FOUND);
+        }
+        return authorized(feed, authorization) ? null : unauthorized(feed);
+    }
+
+    /** A status to answer, and the WWW-Authenticate challenge of a 401 (else null). */
+    public record Refusal(int status, String challenge) {
+        static final Refusal NOT_FOUND = new Refusal(404, null);
+    }
+
+    private static boolean needsAuth(EventFeedConfig feed) {
+        return feed.webhookNeedsBearer() || feed.webhookNeedsBasicAuth();
+    }
+
+    private static Refusal unauthorized(EventFeedConfig feed) {
+        return new Refusal(401, feed.webhookNeedsBearer() ? "Bearer realm=\"emqx-events\""
+                : "Basic realm=\"emqx-events\", charset=\"UTF-8\"");
+    }
+
     /** Answers the request: sets the status and the few headers a webhook client needs, and clears the body. */
     public void receive(Exchange exchange) {
         Message in = exchange.getIn();
-        String alias = brokerOf(in.getHeader(Exchange.HTTP_QUERY, String.class));
-        EventFeedConfig feed = alias == null ? null : feeds.get(alias);
-        String authorization = in.getHeader("Authorization", String.class);
-        byte[] body = in.getBody(byte[].class);
+        String query = in.getHeader(Exchange.HTTP_QUERY, String.class);
+        String alias = brokerOf(query);
+        Refusal refusal = refusal(query, in.getHeader("Authorization", String.class));
+        byte[] body = refusal == null ? in.getBody(byte[].class) : null;
         in.removeHeaders("*");
         in.setBody("");
-        if (feed == null || !feed.webhookEnabled()) {
-            in.setHeader(Exchange.HTTP_RESPONSE_CODE, 404);
-            return;
-        }
-        if (!authorized(feed, authorization)) {
-            in.setHeader(Exchange.HTTP_RESPONSE_CODE, 401);
-            in.setHeader("WWW-Authenticate", feed.webhookNeedsBearer() ? "Bearer realm=\"emqx-events\""
-                    : "Basic realm=\"emqx-events\", charset=\"UTF-8\"");
+        if (refusal != null) {
+            in.setHeader(Exchange.HTTP_RESPONSE_CODE, refusal.status());
+            if (refusal.challenge() != null) {
+                in.setHeader("WWW-Authenticate", refusal.challenge());
+            }
             return;
         }
         EventIntake.Outcome outcome = intake.accept(alias, "webhook", body);

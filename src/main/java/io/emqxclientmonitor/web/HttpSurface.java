@@ -14,7 +14,8 @@ import java.util.function.Function;
 /**
  * Sets up what every request to the exporter's HTTP server goes through, whatever route serves it: the
  * {@link ResponseHeaderPolicy} on the platform-http component, and the Vert.x instance of
- * {@link BoundedHttpServers} (timeouts, connection limit, {@link FrontDoor}) in the registry.
+ * {@link BoundedHttpServers} (timeouts, connection limit, {@link FrontDoor}) in the registry, and the
+ * {@link WebhookGate} in front of the event webhook.
  */
 public final class HttpSurface {
     private static final Logger LOG = LoggerFactory.getLogger(HttpSurface.class);
@@ -29,6 +30,9 @@ public final class HttpSurface {
         if (!Boolean.parseBoolean(settings.apply("camel.server.enabled"))) {
             return; // no HTTP server (check): no Vert.x either
         }
+        String port = settings.apply("camel.server.port");
+        WebhookGate.install(context, settings.apply("camel.server.maxBodySize"),
+                port == null || port.isBlank() ? 8080 : Integer.parseInt(port.trim()));
         if (context.getRegistry().findSingleByType(Vertx.class) != null) {
             LOG.warn("a Vert.x instance is already in the registry: the HTTP server runs without {}, {} and {}",
                     HttpLimits.IDLE_TIMEOUT, HttpLimits.HEADER_TIMEOUT, HttpLimits.MAX_CONNECTIONS);

@@ -189,6 +189,8 @@ class ConfigLoaderTest {
         assertTrue(mistake().contains("emqx.url has a user name or password in it"));
         properties.put("emqx.url", "http://key:s3cr3t-value with space@emqx:18083/api");
         assertTrue(mistake().contains("emqx.url has a user name or password in it"));
+        properties.put("emqx.url", "key:s3cr3t-value@emqx:18083/api"); // no scheme: still never echoed
+        assertTrue(mistake().contains("emqx.url has a user name or password in it"));
     }
 
     @Test

@@ -227,4 +227,22 @@ class EventWebhookTest {
                 null, "?broker=nope").statusCode());
         assertTrue(view(ROOM2).connected());
     }
+
+    @Test
+    @DisplayName("a webhook without token or basic auth is one WARN at start naming the port and the setting; with a token none")
+    void anOpenWebhookIsAWarningAtStart() {
+        try (LogCapture log = LogCapture.start()) {
+            start(Map.of("emqx.events.webhook.enabled", "true"));
+            java.util.List<String> warnings = log.warningsAndErrors();
+            assertEquals(1, warnings.size(), warnings.toString());
+            assertTrue(warnings.get(0).contains("anyone who can reach port " + exporter.port() + " can post events"), warnings.get(0));
+            assertTrue(warnings.get(0).contains("set emqx.events.webhook.token"), warnings.get(0));
+        }
+        exporter.close();
+        emqx.close();
+        try (LogCapture log = LogCapture.start()) {
+            start(Map.of("emqx.events.webhook.enabled", "true", "emqx.events.webhook.token", "t0ken-for-tests"));
+            assertEquals(java.util.List.of(), log.warningsAndErrors());
+        }
+    }
 }

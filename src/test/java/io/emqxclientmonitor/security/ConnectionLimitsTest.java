@@ -42,12 +42,17 @@ class ConnectionLimitsTest {
     }
 
     private void start(String idle, String header, String max) {
+        start(idle, header, max, Map.of());
+    }
+
+    private void start(String idle, String header, String max, Map<String, String> extra) {
         emqx = Fleets.smallFleet(clock, SimulatorOptions.defaults());
         Map<String, String> properties = RunningExporter.defaults(emqx);
         properties.put("emqx.clients", Fleets.SMALL_FLEET_CLIENTS);
         properties.put("monitor.web.idle-timeout-seconds", idle);
         properties.put("monitor.web.header-timeout-seconds", header);
         properties.put("monitor.web.max-connections", max);
+        properties.putAll(extra);
         exporter = RunningExporter.start(properties, clock);
         exporter.pollNow();
     }
@@ -99,28 +104,58 @@ class ConnectionLimitsTest {
     }
 
     @Test
-    @DisplayName("beyond max-connections new connections are closed at once, and /metrics answers once others close")
-    void beyondTheLimitConnectionsAreClosedAndMetricsComesBack() throws Exception {
-        start("60", "60", "4");
-        for (int i = 0; i < 4; i++) {
-            connect();
-        }
-        Thread.sleep(200); // let the server register them
-        Socket extra = connect();
-        assertTrue(RawHttp.closedByServerWithin(extra, 10_000), "a fifth connection stayed open (limit 4, timeouts 60 s)");
-        for (Socket socket : sockets) {
-            socket.close();
-        }
-        sockets.clear();
-        int status = 0;
-        for (int attempt = 0; attempt < 50 && status != 200; attempt++) { // bounded: the server sees the closes
+    @DisplayName("a slow-body client (complete headers, then a body byte now and then) is closed after the header timeout")
+    void aSlowBodySocketIsClosed() throws Exception {
+        start("30", "1", "50", Map.of("emqx.events.webhook.enabled", "true"));
+        Socket socket = connect();
+        socket.setSoTimeout(200);
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST /api/v1/emqx/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 60000\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+        assertTrue(trickledUntilClosed(socket, out), "a slow-body socket was still open after 15 s of one byte every 200 ms");
+    }
+
+    /** One byte every 200 ms for at most 15 s: whether the server closed the socket meanwhile. */
+    private static boolean trickledUntilClosed(Socket socket, OutputStream out) {
+        for (int i = 0; i < 75; i++) {
             try {
-                status = RawHttp.get(exporter.port(), "/metrics").status();
-            } catch (IOException | IllegalStateException closedAtOnce) {
-                Thread.sleep(100);
+                out.write(' ');
+                out.flush();
+                if (socket.getInputStream().read() < 0) {
+                    return true;
+                }
+            } catch (java.net.SocketTimeoutException stillOpen) {
+                // next byte
+            } catch (IOException reset) {
+                return true;
             }
         }
-        assertEquals(200, status, "/metrics after the others closed");
-        assertFalse(RawHttp.get(exporter.port(), "/metrics").bodyText().isEmpty());
+        return false;
+    }
+
+    @Test
+    @DisplayName("with every connection held by silent or slow-body clients, a scrape closes the one waited on longest and is answered")
+    void slowClientsHoldingEveryConnectionDoNotKeepAScrapeOut() throws Exception {
+        start("60", "60", "4", Map.of("emqx.events.webhook.enabled", "true"));
+        Socket first = connect();
+        Thread.sleep(100); // the oldest, so the one to go
+        for (int i = 0; i < 2; i++) {
+            connect();
+        }
+        Socket slowBody = connect();
+        slowBody.getOutputStream().write(("POST /api/v1/emqx/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 60000\r\n\r\n{").getBytes(StandardCharsets.US_ASCII));
+        Thread.sleep(200); // let the server register them
+        for (int scrape = 0; scrape < 4; scrape++) { // each scrape evicts the longest waiting; a new one refills the limit
+            if (scrape > 0) {
+                connect();
+                Thread.sleep(100);
+            }
+            RawHttp.Answer answer = RawHttp.get(exporter.port(), "/metrics");
+            assertEquals(200, answer.status(), "scrape " + scrape);
+            assertTrue(answer.bodyText().contains("emqx_client_monitor_up"));
+        }
+        assertTrue(RawHttp.closedByServerWithin(first, 5_000), "the connection waited on longest stayed open");
+        assertTrue(RawHttp.closedByServerWithin(slowBody, 5_000), "the slow-body connection, the oldest left, outlived the fourth scrape");
     }
 }

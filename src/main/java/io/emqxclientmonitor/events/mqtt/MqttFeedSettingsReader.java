@@ -44,6 +44,11 @@ public final class MqttFeedSettingsReader {
             if (feed == null || !feed.mqttEnabled()) {
                 continue;
             }
+            String topicProblem = TopicFilter.problem(feed.mqttTopic());
+            if (topicProblem != null) {
+                throw new ConfigException(setting(broker, "events.mqtt.topic") + "='" + printable(feed.mqttTopic()) + "' "
+                        + topicProblem + ": give an MQTT topic filter such as " + EventFeedConfig.DEFAULT_TOPIC);
+            }
             String url = feed.mqttUrl().toString();
             if (feed.mqttInsecure() && url.regionMatches(true, 0, "ssl://", 0, 6)) {
                 LOG.warn("broker {}: TLS certificate and host name checks of the MQTT event feed are OFF"
@@ -71,6 +76,20 @@ public final class MqttFeedSettingsReader {
             host = "localhost";
         }
         return ("emqx-client-monitor-" + brokerAlias + "-" + host).replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
+    /** The setting's name as the user may have written it: per broker, or the fallback for every broker. */
+    private static String setting(BrokerConfig broker, String key) {
+        return "default".equals(broker.name()) ? "emqx." + key
+                : "emqx.broker." + broker.name() + "." + key + " (or emqx." + key + ")";
+    }
+
+    /** A value fit for a one-line message: control characters shown as \\uXXXX, at most 200 characters. */
+    private static String printable(String value) {
+        StringBuilder out = new StringBuilder();
+        value.codePoints().limit(200).forEach(c -> out.append(Character.isISOControl(c) ? String.format("\\u%04x", c)
+                : new String(Character.toChars(c))));
+        return value.codePointCount(0, value.length()) > 200 ? out + "…" : out.toString();
     }
 
     private long whole(String setting, long defaultValue) {

@@ -127,4 +127,34 @@ class MqttFeedSettingsReaderTest {
         return new BrokerConfig(name, alias, URI.create("http://emqx:18083/api"), "k", "s", Duration.ofSeconds(5), 3,
                 TlsSettings.VERIFY_WITH_SYSTEM_TRUST, List.of(), null);
     }
+
+    @Test
+    @DisplayName("an invalid topic filter is a configuration error naming the setting and the rule; valid ones pass")
+    void invalidTopicFilters() {
+        settings.put("emqx.events.mqtt.url", "tcp://emqx:1883");
+        for (String bad : List.of("a/#/b", "#/a", "a#", "a/b#", "a+/b", "a/+b", "+a", "a/\u0000/b", "a/##")) {
+            settings.put("emqx.events.mqtt.topic", bad);
+            ConfigException e = assertThrows(ConfigException.class, () -> read(EU), bad);
+            assertTrue(e.getMessage().startsWith("emqx.broker.eu.events.mqtt.topic (or emqx.events.mqtt.topic)='"), e.getMessage());
+            assertTrue(e.getMessage().contains("'#'") || e.getMessage().contains("'+'") || e.getMessage().contains("NUL"), e.getMessage());
+            assertFalse(e.getMessage().contains("\n") || e.getMessage().contains("\u0000"), "one printable line: " + e.getMessage());
+        }
+        for (String good : List.of("#", "+", "a/#", "a/+/b", "+/+", "$SYS/brokers/+/clients/#", "a//b", "/", "presence/events")) {
+            settings.put("emqx.events.mqtt.topic", good);
+            assertEquals(good, read(EU).get(0).topic());
+        }
+    }
+
+    @Test
+    @DisplayName("an MQTT URL with user info is refused without echoing it, whatever else is wrong with it")
+    void urlWithUserInfoIsNeverEchoed() {
+        for (String url : List.of("tcp://mqu:SECRETPW42@127.0.0.1:1883", "ssl://mqu:SECRETPW42@emqx:8883/",
+                "tcp://mqu:SECRETPW42@emqx:1883 x", "mqu:SECRETPW42@emqx:1883", "http://mqu:SECRETPW42@emqx",
+                "tcp://:SECRETPW42@emqx:1883", "tcp://SECRETPW42@emqx:1883")) {
+            settings.put("emqx.events.mqtt.url", url);
+            ConfigException e = assertThrows(ConfigException.class, () -> read(EU), url);
+            assertFalse(e.getMessage().contains("SECRETPW42"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("emqx.events.mqtt.url has a user name or password in it"), e.getMessage());
+        }
+    }
 }
