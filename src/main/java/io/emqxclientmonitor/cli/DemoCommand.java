@@ -115,13 +115,18 @@ public final class DemoCommand implements Callable<Integer> {
      */
     private static void feedEventsToOwnWebhook(DemoFleet demo, Map<String, String> overrides) {
         overrides.put("emqx.events.webhook.enabled", "true");
+        // a token only the simulator knows: the demo's webhook is not open to whoever reaches the port
+        byte[] random = new byte[18];
+        new java.security.SecureRandom().nextBytes(random);
+        String token = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        overrides.put("emqx.events.webhook.token", token);
         String host = overrides.getOrDefault("camel.server.host", "0.0.0.0");
         if (host.equals("0.0.0.0") || host.equals("::") || host.isBlank()) {
             host = "127.0.0.1";
         }
         String port = overrides.getOrDefault("camel.server.port", "9671");
         URI webhook = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/api/v1/emqx/events");
-        demo.fleet().onEvents(SimulatedEvents.faithful(SimulatedEvents.Shape.RULE).to(new WebhookTransport(webhook, null)));
+        demo.fleet().onEvents(SimulatedEvents.faithful(SimulatedEvents.Shape.RULE).to(new WebhookTransport(webhook, token)));
     }
 
     /** Camel's start-up INFO lines would push the banner off screen; warnings and errors still show. */
