@@ -123,6 +123,11 @@ public final class EmqxClientsSource {
 
     private URI apiBase() {
         String raw = apiUrl == null ? "" : apiUrl.trim();
+        if (ConfigLoader.hasUserInfo(raw)) {
+            // not echoed: the part before '@' is a password
+            throw new IllegalArgumentException("emqx-clients-source: apiUrl has a user name or password in it (…@host): remove"
+                    + " it and give the API key and secret as apiKey and secretKey");
+        }
         URI uri;
         try {
             uri = URI.create(ConfigLoader.normaliseApiBase(raw));

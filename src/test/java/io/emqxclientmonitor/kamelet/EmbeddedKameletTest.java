@@ -269,6 +269,20 @@ class EmbeddedKameletTest {
         assertTrue(rootCause(failure).getMessage().contains("clientIds is empty"), rootCause(failure).getMessage());
     }
 
+    @Test
+    void anApiUrlWithAPasswordStopsTheStartWithoutPrintingIt() {
+        Map<String, String> properties = EmbeddingApp.properties(emqx, WATCHED, ONE_POLL_ONLY);
+        properties.put("emqx.url", "http://admin:TopSecret99@127.0.0.1:1/api");
+        IllegalStateException failure = assertThrows(IllegalStateException.class, () -> EmbeddingApp.start(properties));
+        String message = rootCause(failure).getMessage();
+        assertTrue(message.contains("emqx-clients-source: apiUrl has a user name or password in it"), message);
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            assertFalse(String.valueOf(t.getMessage()).contains("TopSecret99"), "not in what the host prints: " + t);
+        }
+        assertFalse(log.text().contains("TopSecret99"), "never logged: " + log.lines("TopSecret99"));
+        assertEquals(List.of(), log.lines("(connect)"), "no poll was tried");
+    }
+
     private static Throwable rootCause(Throwable t) {
         Throwable cause = t;
         while (cause.getCause() != null) {
