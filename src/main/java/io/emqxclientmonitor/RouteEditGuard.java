@@ -5,6 +5,7 @@ import org.apache.camel.NoSuchBeanException;
 import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.StartupListener;
+import org.apache.camel.component.kamelet.KameletEndpoint;
 import org.apache.camel.component.bean.MethodNotFoundException;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.RouteDefinition;
@@ -21,6 +22,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +47,8 @@ public final class RouteEditGuard implements StartupListener {
     private final Map<String, Set<String>> routeIds = new HashMap<>();
     /** Per file, the rejection last logged: one save fires several file events, and each is one WARN at most. */
     private final Map<String, String> rejected = new HashMap<>();
+    /** The route ids the exporter started with: removing one of them fails readiness, so it is a WARN. */
+    private final Set<String> startedWith = new LinkedHashSet<>();
 
     private RouteEditGuard(CamelContext context) {
         this.context = context;
@@ -62,6 +66,7 @@ public final class RouteEditGuard implements StartupListener {
         }
         for (Route route : context.getRoutes()) {
             remember(route.getSourceResource());
+            startedWith.add(route.getRouteId());
         }
         ResourceReload camels = watcher.getResourceReload();
         watcher.setResourceReload((name, resource) -> reload(camels, name, resource));
@@ -86,12 +91,14 @@ public final class RouteEditGuard implements StartupListener {
             LOG.debug("{} is empty (a save in progress?): its routes stay as they are", name);
             return;
         }
+        Map<String, Route> before = routesOf(resource.getLocation());
         try {
             camels.onReload(name, resource);
             List<String> notRunning = notRunning(resource.getLocation());
             if (!notRunning.isEmpty()) {
                 throw new IllegalStateException("route(s) " + notRunning + " did not start");
             }
+            removeReplaced(name, resource.getLocation(), text, before);
             remember(resource.getLocation(), text);
             rejected.remove(key(resource.getLocation()));
         } catch (Exception e) {
@@ -102,6 +109,63 @@ public final class RouteEditGuard implements StartupListener {
             }
             restore(resource.getLocation());
         }
+    }
+
+    /** The file's routes by id, as Camel runs them now. */
+    private Map<String, Route> routesOf(String location) {
+        Map<String, Route> routes = new LinkedHashMap<>();
+        for (Route route : context.getRoutes()) {
+            if (route.getSourceResource() != null && key(location).equals(key(route.getSourceResource().getLocation()))) {
+                routes.put(route.getRouteId(), route);
+            }
+        }
+        return routes;
+    }
+
+    /**
+     * Camel reloads only the routes the new text defines: a route whose id the edit changed keeps running beside its
+     * successor (a renamed emqx-poll polls twice), and the Kamelet route behind a reloaded {@code from: kamelet:…}
+     * keeps its timer next to the new one. Both go: the old route (readiness then names it if the exporter needs it)
+     * and every Kamelet route that no route consumes from any more.
+     */
+    private void removeReplaced(String name, String location, String text, Map<String, Route> before) throws Exception {
+        Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
+        Map<String, Route> now = routesOf(location);
+        List<String> gone = before.entrySet().stream()
+                .filter(e -> now.get(e.getKey()) == e.getValue() && !defines(text, e.getKey()))
+                .map(Map.Entry::getKey).toList();
+        for (String id : gone) {
+            remove(model, id);
+        }
+        if (!gone.isEmpty()) {
+            List<String> added = now.keySet().stream().filter(id -> !before.containsKey(id)).toList();
+            boolean needed = gone.stream().anyMatch(startedWith::contains);
+            String line = "{}: its route(s) {} are now {}: the old one(s) are stopped and removed so nothing runs twice{}";
+            Object[] args = {name, gone, added, needed ? "; the exporter needs " + gone.stream().filter(startedWith::contains).toList()
+                    + " (/-/ready answers 503 until the id is restored)" : ""};
+            if (needed) {
+                LOG.warn(line, args);
+            } else {
+                LOG.info(line, args);
+            }
+        }
+        Set<String> consumed = new java.util.HashSet<>();
+        for (Route route : context.getRoutes()) {
+            if (route.getEndpoint() instanceof KameletEndpoint kamelet && kamelet.getRouteId() != null) {
+                consumed.add(kamelet.getRouteId());
+            }
+        }
+        for (Route old : before.values()) {
+            if (old.getEndpoint() instanceof KameletEndpoint kamelet && kamelet.getRouteId() != null
+                    && !consumed.contains(kamelet.getRouteId())) {
+                remove(model, kamelet.getRouteId());
+            }
+        }
+    }
+
+    /** Whether the text has {@code id: <id>} on a line of its own (a route's id). */
+    private static boolean defines(String text, String id) {
+        return Pattern.compile("(?m)^\\s*(?:-\\s*)?id:\\s*[\"']?" + Pattern.quote(id) + "[\"']?\\s*(?:#.*)?$").matcher(text).find();
     }
 
     private List<String> notRunning(String location) {

@@ -1,0 +1,131 @@
+package io.emqxclientmonitor.core;
+
+import io.emqxclientmonitor.simulator.EmqxSimulator;
+import io.emqxclientmonitor.simulator.SimulatorOptions;
+import io.emqxclientmonitor.simulator.SteppedClock;
+import io.emqxclientmonitor.support.Fleets;
+import io.emqxclientmonitor.support.LogCapture;
+import io.emqxclientmonitor.support.RunningExporter;
+import org.apache.camel.Route;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Edits that replace a file's routes with others under new ids, with live reload on: the old routes must not keep
+ * running next to the new ones (double polling), and Kamelet routes of a reloaded route must not pile up.
+ */
+class RouteRenameTest {
+    @TempDir
+    Path routes;
+    private final SteppedClock clock = new SteppedClock(Fleets.START);
+    private EmqxSimulator emqx;
+    private RunningExporter exporter;
+    private LogCapture log;
+
+    @BeforeEach
+    void start() throws IOException {
+        try (var files = Files.list(Path.of("routes"))) {
+            for (Path file : files.toList()) {
+                Files.copy(file, routes.resolve(file.getFileName()));
+            }
+        }
+        emqx = Fleets.smallFleet(clock, SimulatorOptions.defaults());
+        Map<String, String> properties = RunningExporter.defaults(emqx);
+        properties.put("emqx.clients", Fleets.SMALL_FLEET_CLIENTS);
+        properties.put("camel.main.routes-include-pattern", "file:" + routes + "/*.yaml");
+        properties.put("camel.main.routes-reload-enabled", "true");
+        properties.put("camel.main.routes-reload-directory", routes.toString());
+        exporter = RunningExporter.start(properties, clock);
+        log = LogCapture.start();
+    }
+
+    @AfterEach
+    void stop() {
+        log.close();
+        exporter.close();
+        emqx.close();
+    }
+
+    @Test
+    @DisplayName("renaming emqx-poll removes the old route (no double polling), WARNs with both ids, fails readiness; restoring the file undoes it")
+    void aRenamedRouteReplacesTheOldOne() throws Exception {
+        Path file = routes.resolve("emqx-poll.yaml");
+        String good = Files.readString(file);
+        assertTrue(good.contains("id: emqx-poll\n"), good);
+        Files.writeString(file, good.replace("id: emqx-poll\n", "id: emqx-poll-v2\n"));
+        await(() -> exporter.context().getRoute("emqx-poll-v2") != null && exporter.context().getRoute("emqx-poll") == null,
+                "emqx-poll replaced by emqx-poll-v2");
+        await(() -> !log.lines(l -> l.contains("[WARN]") && l.contains("emqx-poll-v2")).isEmpty(), "a WARN");
+        String warning = log.lines(l -> l.contains("[WARN]") && l.contains("emqx-poll-v2")).get(0);
+        assertTrue(warning.contains("emqx-poll.yaml") && warning.contains("[emqx-poll]"), warning);
+        HttpResponse<String> ready = exporter.get("/-/ready", null);
+        assertEquals(503, ready.statusCode(), ready.body());
+        assertTrue(ready.body().contains("emqx-poll"), ready.body());
+
+        Files.writeString(file, good);
+        await(() -> exporter.context().getRoute("emqx-poll") != null && exporter.context().getRoute("emqx-poll-v2") == null,
+                "back to emqx-poll alone");
+        assertEquals(200, exporter.get("/-/ready", null).statusCode());
+        assertEquals(1, exporter.context().getRoutes().stream().filter(r -> r.getRouteId().startsWith("emqx-poll")
+                && r.getEndpoint().getEndpointUri().startsWith("timer:")).count(), "one timer polls");
+    }
+
+    @Test
+    @DisplayName("a route using the Kamelet, edited again and again, leaves one Kamelet route polling")
+    void kameletRoutesDoNotPileUpOnReload() throws Exception {
+        Path file = routes.resolve("clients-to-log.yaml");
+        for (int edit = 1; edit <= 4; edit++) {
+            int n = edit;
+            Files.writeString(file, String.join("\n",
+                    "- route:",
+                    "    id: clients-to-log",
+                    "    from:",
+                    "      uri: kamelet:emqx-clients-source",
+                    "      parameters:",
+                    "        apiUrl: \"" + emqx.apiUrl() + "\"",
+                    "        apiKey: \"" + emqx.options().apiKey() + "\"",
+                    "        secretKey: \"" + emqx.options().apiSecret() + "\"",
+                    "        clientIds: qingping-DEADBEEF5678",
+                    "        period: 3600000",
+                    "      steps:",
+                    "        - log: \"edit " + n + ": ${header.EmqxClientId}\"",
+                    ""));
+            await(() -> String.valueOf(definition("clients-to-log")).contains("edit " + n), "edit " + n + " loaded");
+        }
+        Thread.sleep(300);
+        List<String> kameletRoutes = exporter.context().getRoutes().stream().map(Route::getRouteId)
+                .filter(id -> id.startsWith("emqx-clients-source")).toList();
+        assertEquals(1, kameletRoutes.size(), kameletRoutes + " " + exporter.context().getRoutes().stream()
+                .map(r -> r.getRouteId() + r.getProperties()).toList());
+        assertEquals(List.of(), log.lines(l -> l.contains("[ERROR]")));
+    }
+
+    private Object definition(String routeId) {
+        return exporter.context().getCamelContextExtension().getContextPlugin(org.apache.camel.model.Model.class)
+                .getRouteDefinition(routeId);
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+}
