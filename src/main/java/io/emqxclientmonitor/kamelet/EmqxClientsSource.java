@@ -1,6 +1,8 @@
 package io.emqxclientmonitor.kamelet;
 
 import io.emqxclientmonitor.config.BrokerConfig;
+import io.emqxclientmonitor.config.CaBundle;
+import io.emqxclientmonitor.config.ConfigException;
 import io.emqxclientmonitor.config.ConfigLoader;
 import io.emqxclientmonitor.config.MonitoredClient;
 import io.emqxclientmonitor.config.TlsSettings;
@@ -17,7 +19,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -112,8 +113,12 @@ public final class EmqxClientsSource {
         List<MonitoredClient> clients = new ArrayList<>();
         ids.forEach(id -> clients.add(new MonitoredClient(id, id)));
         Path ca = caBundle == null || caBundle.isBlank() ? null : Path.of(caBundle.trim());
-        if (ca != null && !Files.isReadable(ca)) {
-            throw new IllegalArgumentException("emqx-clients-source: caBundle " + ca + " cannot be read: give the path of a readable PEM file");
+        if (ca != null) {
+            try {
+                CaBundle.validate(ca, "emqx-clients-source: caBundle");
+            } catch (ConfigException e) {
+                throw new IllegalArgumentException(e.getMessage());
+            }
         }
         // the name only has to be unique among the TLS beans EmqxEndpoints binds
         String name = "kamelet-" + brokerAlias + "-" + Integer.toHexString(System.identityHashCode(this));

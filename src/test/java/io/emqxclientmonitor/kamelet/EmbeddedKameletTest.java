@@ -283,6 +283,20 @@ class EmbeddedKameletTest {
         assertEquals(List.of(), log.lines("(connect)"), "no poll was tried");
     }
 
+    @Test
+    void aCaBundleThatIsNotPemStopsTheStartNamingCaBundle(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path empty = java.nio.file.Files.writeString(dir.resolve("empty.pem"), "");
+        java.nio.file.Path garbage = java.nio.file.Files.writeString(dir.resolve("key.txt"), "not a certificate\n");
+        for (java.nio.file.Path bad : List.of(empty, garbage, dir)) {
+            Map<String, String> properties = EmbeddingApp.properties(emqx, WATCHED, ONE_POLL_ONLY);
+            properties.put("camel.kamelet.emqx-clients-source.caBundle", bad.toString());
+            IllegalStateException failure = assertThrows(IllegalStateException.class, () -> EmbeddingApp.start(properties), bad.toString());
+            String message = rootCause(failure).getMessage();
+            assertTrue(message.startsWith("emqx-clients-source: caBundle") && message.contains(bad.toString()), message);
+            assertEquals(1, message.lines().count(), message);
+        }
+    }
+
     private static Throwable rootCause(Throwable t) {
         Throwable cause = t;
         while (cause.getCause() != null) {
