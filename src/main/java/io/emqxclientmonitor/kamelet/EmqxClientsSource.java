@@ -62,6 +62,7 @@ public final class EmqxClientsSource {
     private String secretKey;
     private String clientIds;
     private String brokerAlias = "emqx";
+    private String period = "15000";
     private int timeoutSeconds = 5;
     private int attempts = 3;
     private long retryDelay = 500;
@@ -82,8 +83,24 @@ public final class EmqxClientsSource {
 
     /** Checks the parameters once, when the Kamelet route is created: a mistake stops the start with one clear line. */
     public synchronized void init() {
+        checkPeriod();
         broker = brokerConfig();
         learntMaxRequestLine = maxRequestLine;
+    }
+
+    /** The timer reads period itself, and takes 0 as "fire once" and odd text as it likes: checked here first. */
+    private void checkPeriod() {
+        String written = period == null ? "" : period.trim();
+        long millis;
+        try {
+            millis = Long.parseLong(written);
+        } catch (NumberFormatException e) {
+            millis = 0;
+        }
+        if (millis < 1) {
+            throw new IllegalArgumentException("emqx-clients-source: period='" + written
+                    + "' is not a whole number of milliseconds of at least 1: write it like 15000");
+        }
     }
 
     private BrokerConfig brokerConfig() {
@@ -310,6 +327,11 @@ public final class EmqxClientsSource {
 
     public void setClientIds(String clientIds) {
         this.clientIds = clientIds;
+    }
+
+    /** Only checked here; the Kamelet's timer has its own copy. */
+    public void setPeriod(String period) {
+        this.period = period;
     }
 
     public void setBrokerAlias(String brokerAlias) {

@@ -297,6 +297,19 @@ class EmbeddedKameletTest {
         }
     }
 
+    @Test
+    void aPeriodBelowOneMillisecondOrNotANumberStopsTheStart() {
+        for (String bad : List.of("0", "-5", "abc", "1.5")) {
+            Map<String, String> properties = EmbeddingApp.properties(emqx, WATCHED, ONE_POLL_ONLY);
+            properties.put("emqx.period", bad);
+            IllegalStateException failure = assertThrows(IllegalStateException.class, () -> EmbeddingApp.start(properties), bad);
+            String message = rootCause(failure).getMessage();
+            assertTrue(message.startsWith("emqx-clients-source: period='" + bad + "' is not a whole number of milliseconds"), message);
+            assertEquals(1, message.lines().count(), message);
+        }
+        assertEquals(0, emqx.requests().count(), "no poll ran");
+    }
+
     private static Throwable rootCause(Throwable t) {
         Throwable cause = t;
         while (cause.getCause() != null) {
