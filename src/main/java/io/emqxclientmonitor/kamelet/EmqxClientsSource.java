@@ -84,6 +84,11 @@ public final class EmqxClientsSource {
     /** Checks the parameters once, when the Kamelet route is created: a mistake stops the start with one clear line. */
     public synchronized void init() {
         checkPeriod();
+        if (brokerAlias == null || brokerAlias.isBlank()) {
+            // rejected, not replaced: the route's EmqxBroker header is the parameter as written
+            throw new IllegalArgumentException("emqx-clients-source: brokerAlias is blank: leave it out (it defaults to emqx)"
+                    + " or name the broker, e.g. eu-west");
+        }
         broker = brokerConfig();
         learntMaxRequestLine = maxRequestLine;
     }

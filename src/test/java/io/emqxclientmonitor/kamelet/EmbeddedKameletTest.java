@@ -310,6 +310,18 @@ class EmbeddedKameletTest {
         assertEquals(0, emqx.requests().count(), "no poll ran");
     }
 
+    @Test
+    void aBlankBrokerAliasStopsTheStart() {
+        for (String blank : List.of("  ", "")) {
+            Map<String, String> properties = EmbeddingApp.properties(emqx, WATCHED, ONE_POLL_ONLY);
+            properties.put("emqx.alias", blank);
+            properties.put("camel.main.routes-include-pattern", "classpath:kamelet/alias-route.yaml");
+            IllegalStateException failure = assertThrows(IllegalStateException.class, () -> EmbeddingApp.start(properties), "'" + blank + "'");
+            String message = rootCause(failure).getMessage();
+            assertTrue(message.startsWith("emqx-clients-source: brokerAlias is blank"), message);
+        }
+    }
+
     private static Throwable rootCause(Throwable t) {
         Throwable cause = t;
         while (cause.getCause() != null) {
