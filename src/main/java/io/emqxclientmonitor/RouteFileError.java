@@ -17,13 +17,13 @@ public final class RouteFileError {
                 String file = mark.getName().startsWith("file:") ? mark.getName().substring("file:".length()) : mark.getName();
                 return Optional.of(file + " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1) + ": "
                         + (yaml.getProblem() == null ? "not valid YAML" : yaml.getProblem())
-                        + ": fix the file (or remove it from routes/ to use the copy in the jar)");
+                        + "; fix the file and start again");
             }
         }
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof FailedToCreateRouteException route) {
                 return Optional.of("route " + route.getRouteId() + " cannot be created (" + rootLine(route)
-                        + "): fix its file in routes/ (or remove it to use the copy in the jar)");
+                        + "); fix its file and start again");
             }
         }
         return Optional.empty();
