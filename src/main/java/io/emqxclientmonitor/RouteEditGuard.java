@@ -1,5 +1,6 @@
 package io.emqxclientmonitor;
 
+import io.emqxclientmonitor.web.HealthSteps;
 import org.apache.camel.CamelContext;
 import org.apache.camel.NoSuchBeanException;
 import org.apache.camel.Route;
@@ -60,6 +61,12 @@ public final class RouteEditGuard implements StartupListener {
 
     @Override
     public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+        for (String id : HealthSteps.REQUIRED_ROUTES) {
+            if (context.getRoute(id) == null) {
+                LOG.warn("route {} is missing (no route file defines it; deleted or renamed in routes/?): /-/ready answers 503"
+                        + " until it is back; restore the file (the project's routes/ has it)", id);
+            }
+        }
         RouteWatcherReloadStrategy watcher = context.hasService(RouteWatcherReloadStrategy.class);
         if (watcher == null || watcher.getResourceReload() == null) {
             return; // reload off

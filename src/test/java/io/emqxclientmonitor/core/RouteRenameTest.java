@@ -114,6 +114,28 @@ class RouteRenameTest {
         assertEquals(List.of(), log.lines(l -> l.contains("[ERROR]")));
     }
 
+    @Test
+    @DisplayName("a required route file deleted before the start: one WARN naming the route at start")
+    void aMissingRequiredRouteIsNamedAtStart(@TempDir Path other) throws Exception {
+        try (var files = Files.list(Path.of("routes"))) {
+            for (Path file : files.toList()) {
+                if (!file.getFileName().toString().equals("metrics.yaml")) {
+                    Files.copy(file, other.resolve(file.getFileName()));
+                }
+            }
+        }
+        try (LogCapture startLog = LogCapture.start()) {
+            Map<String, String> properties = RunningExporter.defaults(emqx);
+            properties.put("emqx.clients", Fleets.SMALL_FLEET_CLIENTS);
+            properties.put("camel.main.routes-include-pattern", "file:" + other + "/*.yaml");
+            try (RunningExporter partial = RunningExporter.start(properties, clock)) {
+                List<String> warnings = startLog.lines(l -> l.contains("[WARN]") && l.contains("route metrics is missing"));
+                assertEquals(1, warnings.size(), startLog.text());
+                assertEquals(503, partial.get("/-/ready", null).statusCode());
+            }
+        }
+    }
+
     private Object definition(String routeId) {
         return exporter.context().getCamelContextExtension().getContextPlugin(org.apache.camel.model.Model.class)
                 .getRouteDefinition(routeId);
