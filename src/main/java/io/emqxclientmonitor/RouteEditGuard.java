@@ -61,8 +61,10 @@ public final class RouteEditGuard implements StartupListener {
 
     @Override
     public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+        // check runs without a server and without the HTTP routes on purpose
+        boolean serving = !"false".equalsIgnoreCase(context.getPropertiesComponent().resolveProperty("camel.server.enabled").orElse("true").trim());
         for (String id : HealthSteps.REQUIRED_ROUTES) {
-            if (context.getRoute(id) == null) {
+            if (serving && context.getRoute(id) == null) {
                 LOG.warn("route {} is missing (no route file defines it; deleted or renamed in routes/?): /-/ready answers 503"
                         + " until it is back; restore the file (the project's routes/ has it)", id);
             }
