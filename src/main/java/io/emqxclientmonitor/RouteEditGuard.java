@@ -101,7 +101,12 @@ public final class RouteEditGuard implements StartupListener {
             return;
         }
         Map<String, Route> before = routesOf(resource.getLocation());
+        List<String> kamelets = kameletRoutesOf(before.values());
         try {
+            // before Camel replaces the routes they feed: a poll in flight still finds its consumer and ends
+            for (String id : kamelets) {
+                remove(context.getCamelContextExtension().getContextPlugin(Model.class), id);
+            }
             camels.onReload(name, resource);
             List<String> notRunning = notRunning(resource.getLocation());
             if (!notRunning.isEmpty()) {
@@ -116,8 +121,14 @@ public final class RouteEditGuard implements StartupListener {
                 LOG.warn("{}: edit rejected{}; the last good version of its routes keeps running, fix the file and save it again",
                         name, why);
             }
-            restore(resource.getLocation());
+            restore(resource.getLocation(), !kamelets.isEmpty());
         }
+    }
+
+    /** The Kamelet routes these routes consume from ({@code from: kamelet:…}): Camel's reload leaves them running. */
+    private static List<String> kameletRoutesOf(java.util.Collection<Route> routes) {
+        return routes.stream().filter(r -> r.getEndpoint() instanceof KameletEndpoint k && k.getRouteId() != null)
+                .map(r -> ((KameletEndpoint) r.getEndpoint()).getRouteId()).distinct().toList();
     }
 
     /** The file's routes by id, as Camel runs them now. */
@@ -133,9 +144,8 @@ public final class RouteEditGuard implements StartupListener {
 
     /**
      * Camel reloads only the routes the new text defines: a route whose id the edit changed keeps running beside its
-     * successor (a renamed emqx-poll polls twice), and the Kamelet route behind a reloaded {@code from: kamelet:…}
-     * keeps its timer next to the new one. Both go: the old route (readiness then names it if the exporter needs it)
-     * and every Kamelet route that no route consumes from any more.
+     * successor (a renamed emqx-poll polls twice). The old route goes (readiness then names it if the exporter
+     * needs it). (The Kamelet routes behind the file's {@code from: kamelet:…} went before the reload.)
      */
     private void removeReplaced(String name, String location, String text, Map<String, Route> before) throws Exception {
         Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
@@ -158,18 +168,6 @@ public final class RouteEditGuard implements StartupListener {
                 LOG.info(line, args);
             }
         }
-        Set<String> consumed = new java.util.HashSet<>();
-        for (Route route : context.getRoutes()) {
-            if (route.getEndpoint() instanceof KameletEndpoint kamelet && kamelet.getRouteId() != null) {
-                consumed.add(kamelet.getRouteId());
-            }
-        }
-        for (Route old : before.values()) {
-            if (old.getEndpoint() instanceof KameletEndpoint kamelet && kamelet.getRouteId() != null
-                    && !consumed.contains(kamelet.getRouteId())) {
-                remove(model, kamelet.getRouteId());
-            }
-        }
     }
 
     /** Whether the text has {@code id: <id>} on a line of its own (a route's id). */
@@ -183,8 +181,8 @@ public final class RouteEditGuard implements StartupListener {
                 .toList();
     }
 
-    /** Puts the file's routes back as they last loaded and started. */
-    private void restore(String location) {
+    /** Puts the file's routes back as they last loaded and started; {@code reload}: even those still running. */
+    private void restore(String location, boolean reload) {
         String good = lastGood.get(key(location));
         if (good == null) {
             return;
@@ -205,7 +203,7 @@ public final class RouteEditGuard implements StartupListener {
                 }
                 remove(model, id);
             }
-            if (!notRunning(location).isEmpty()) {
+            if (reload || !notRunning(location).isEmpty()) {
                 PluginHelper.getRoutesLoader(context).updateRoutes(List.of(ResourceHelper.fromString(location, good)));
             }
         } catch (Exception e) {

@@ -87,6 +87,35 @@ class RouteRenameTest {
     @Test
     @DisplayName("a route using the Kamelet, edited again and again, leaves one Kamelet route polling")
     void kameletRoutesDoNotPileUpOnReload() throws Exception {
+        editKameletRouteFourTimes("kamelet:emqx-clients-source", "emqx-clients-source");
+    }
+
+    @Test
+    @DisplayName("the same with a Kamelet route id of the user's own (kamelet:emqx-clients-source/plant-a)")
+    void kameletRoutesWithTheirOwnIdDoNotPileUpOnReload() throws Exception {
+        editKameletRouteFourTimes("kamelet:emqx-clients-source/plant-a", "plant-a");
+    }
+
+    @Test
+    @DisplayName("a rejected edit of a route using the Kamelet leaves exactly one Kamelet route polling")
+    void aRejectedEditKeepsOneKameletRoute() throws Exception {
+        editKameletRouteFourTimes("kamelet:emqx-clients-source", "emqx-clients-source");
+        Path file = routes.resolve("clients-to-log.yaml");
+        String good = Files.readString(file);
+        Files.writeString(file, good + "\n  - route: [unclosed\n");
+        await(() -> !log.lines(l -> l.contains("[WARN]") && l.contains("clients-to-log.yaml: edit rejected")).isEmpty(), "rejected");
+        await(() -> kameletRoutes("emqx-clients-source").size() == 1, "one Kamelet route again: " + kameletRoutes("emqx-clients-source"));
+        Thread.sleep(500);
+        assertEquals(1, kameletRoutes("emqx-clients-source").size(), kameletRoutes("emqx-clients-source").toString());
+        assertEquals(org.apache.camel.ServiceStatus.Started,
+                exporter.context().getRouteController().getRouteStatus(kameletRoutes("emqx-clients-source").get(0)));
+    }
+
+    private List<String> kameletRoutes(String prefix) {
+        return exporter.context().getRoutes().stream().map(Route::getRouteId).filter(id -> id.startsWith(prefix)).toList();
+    }
+
+    private void editKameletRouteFourTimes(String uri, String kameletRouteIds) throws Exception {
         Path file = routes.resolve("clients-to-log.yaml");
         for (int edit = 1; edit <= 4; edit++) {
             int n = edit;
@@ -94,24 +123,27 @@ class RouteRenameTest {
                     "- route:",
                     "    id: clients-to-log",
                     "    from:",
-                    "      uri: kamelet:emqx-clients-source",
+                    "      uri: " + uri,
                     "      parameters:",
                     "        apiUrl: \"" + emqx.apiUrl() + "\"",
                     "        apiKey: \"" + emqx.options().apiKey() + "\"",
                     "        secretKey: \"" + emqx.options().apiSecret() + "\"",
-                    "        clientIds: qingping-DEADBEEF5678",
+                    "        clientIds: qingping-DEADBEEF5678,edit-" + n,
                     "        period: 3600000",
                     "      steps:",
                     "        - log: \"edit " + n + ": ${header.EmqxClientId}\"",
                     ""));
             await(() -> String.valueOf(definition("clients-to-log")).contains("edit " + n), "edit " + n + " loaded");
+            await(() -> emqx.requests().count() > 0 && emqx.requests().last().clientIdParams().contains("edit-" + n),
+                    "edit " + n + "'s Kamelet route polls with its own parameters");
         }
         Thread.sleep(300);
         List<String> kameletRoutes = exporter.context().getRoutes().stream().map(Route::getRouteId)
-                .filter(id -> id.startsWith("emqx-clients-source")).toList();
+                .filter(id -> id.startsWith(kameletRouteIds)).toList();
         assertEquals(1, kameletRoutes.size(), kameletRoutes + " " + exporter.context().getRoutes().stream()
                 .map(r -> r.getRouteId() + r.getProperties()).toList());
-        assertEquals(List.of(), log.lines(l -> l.contains("[ERROR]")));
+        assertEquals(List.of(), log.lines(l -> l.contains("[ERROR]")), String.join("\n", log.lines(l -> !l.contains("\tat "))));
+        assertEquals(List.of(), log.lines(l -> l.contains("[WARN]")));
     }
 
     @Test
