@@ -4,12 +4,18 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.component.properties.PropertiesComponent;
 import org.apache.camel.main.Main;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
 
 /**
  * Builds the camel-main application: properties from {@code application.properties} in the working directory
@@ -25,6 +31,8 @@ public final class CamelLauncher {
     static final String PACKED = "classpath:emqx-client-monitor/";
     /** PropertiesComponent's mode: look at the environment / system properties only when no property source has the key. */
     private static final String FALLBACK = "1";
+    /** The whole application.properties; {@value #PACKED}application.properties is it without camel.* (pom.xml). */
+    private static final String STANDALONE_PROPERTIES = "/emqx-client-monitor/standalone/application.properties";
 
     private CamelLauncher() {
     }
@@ -47,6 +55,9 @@ public final class CamelLauncher {
         // application.properties names MonitorBeans (camel.main.configuration-classes), as camel run needs; an older
         // copy in the working directory without that line still gets it from here (initial: the file wins)
         main.addInitialProperty("camel.main.configuration-classes", MonitorBeans.class.getName());
+        // the packed copy for embedders has no camel.* keys (they would reconfigure a host): ours come from the whole
+        // file packed beside it, below every location (initial), so a working directory's application.properties wins
+        standaloneCamelSettings().forEach(main::addInitialProperty);
         // Camel lets the first location that has a key win: the file in the working directory, then the packed copy
         main.setDefaultPropertyPlaceholderLocation(
                 "file:application.properties;optional=true," + PACKED + "application.properties;optional=true");
@@ -64,5 +75,22 @@ public final class CamelLauncher {
         all.forEach(main::addOverrideProperty);
         main.bind(MonitorBeans.SETTING_NAMES, Map.copyOf(writtenAs));
         return main;
+    }
+
+    /** The camel.* keys of the application.properties packed in the jar (route reload, HTTP server, Kamelets, …). */
+    static Map<String, String> standaloneCamelSettings() {
+        Properties whole = new Properties();
+        try (InputStream in = CamelLauncher.class.getResourceAsStream(STANDALONE_PROPERTIES)) {
+            if (in == null) {
+                throw new IllegalStateException(STANDALONE_PROPERTIES + " is missing from the jar: rebuild it");
+            }
+            whole.load(new InputStreamReader(in, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> camel = new TreeMap<>();
+        whole.stringPropertyNames().stream().filter(key -> key.startsWith("camel."))
+                .forEach(key -> camel.put(key, whole.getProperty(key).trim()));
+        return camel;
     }
 }

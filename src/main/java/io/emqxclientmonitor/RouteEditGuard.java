@@ -1,10 +1,12 @@
 package io.emqxclientmonitor;
 
+import io.emqxclientmonitor.web.HealthSteps;
 import org.apache.camel.CamelContext;
 import org.apache.camel.NoSuchBeanException;
 import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.StartupListener;
+import org.apache.camel.component.kamelet.KameletEndpoint;
 import org.apache.camel.component.bean.MethodNotFoundException;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.RouteDefinition;
@@ -21,6 +23,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +48,8 @@ public final class RouteEditGuard implements StartupListener {
     private final Map<String, Set<String>> routeIds = new HashMap<>();
     /** Per file, the rejection last logged: one save fires several file events, and each is one WARN at most. */
     private final Map<String, String> rejected = new HashMap<>();
+    /** The route ids the exporter started with: removing one of them fails readiness, so it is a WARN. */
+    private final Set<String> startedWith = new LinkedHashSet<>();
 
     private RouteEditGuard(CamelContext context) {
         this.context = context;
@@ -56,12 +61,21 @@ public final class RouteEditGuard implements StartupListener {
 
     @Override
     public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+        // check runs without a server and without the HTTP routes on purpose
+        boolean serving = !"false".equalsIgnoreCase(context.getPropertiesComponent().resolveProperty("camel.server.enabled").orElse("true").trim());
+        for (String id : HealthSteps.REQUIRED_ROUTES) {
+            if (serving && context.getRoute(id) == null) {
+                LOG.warn("route {} is missing (no route file defines it; deleted or renamed in routes/?): /-/ready answers 503"
+                        + " until it is back; restore the file (the project's routes/ has it)", id);
+            }
+        }
         RouteWatcherReloadStrategy watcher = context.hasService(RouteWatcherReloadStrategy.class);
         if (watcher == null || watcher.getResourceReload() == null) {
             return; // reload off
         }
         for (Route route : context.getRoutes()) {
             remember(route.getSourceResource());
+            startedWith.add(route.getRouteId());
         }
         ResourceReload camels = watcher.getResourceReload();
         watcher.setResourceReload((name, resource) -> reload(camels, name, resource));
@@ -86,12 +100,19 @@ public final class RouteEditGuard implements StartupListener {
             LOG.debug("{} is empty (a save in progress?): its routes stay as they are", name);
             return;
         }
+        Map<String, Route> before = routesOf(resource.getLocation());
+        List<String> kamelets = kameletRoutesOf(before.values());
         try {
+            // before Camel replaces the routes they feed: a poll in flight still finds its consumer and ends
+            for (String id : kamelets) {
+                remove(context.getCamelContextExtension().getContextPlugin(Model.class), id);
+            }
             camels.onReload(name, resource);
             List<String> notRunning = notRunning(resource.getLocation());
             if (!notRunning.isEmpty()) {
                 throw new IllegalStateException("route(s) " + notRunning + " did not start");
             }
+            removeReplaced(name, resource.getLocation(), text, before);
             remember(resource.getLocation(), text);
             rejected.remove(key(resource.getLocation()));
         } catch (Exception e) {
@@ -100,8 +121,58 @@ public final class RouteEditGuard implements StartupListener {
                 LOG.warn("{}: edit rejected{}; the last good version of its routes keeps running, fix the file and save it again",
                         name, why);
             }
-            restore(resource.getLocation());
+            restore(resource.getLocation(), !kamelets.isEmpty());
         }
+    }
+
+    /** The Kamelet routes these routes consume from ({@code from: kamelet:…}): Camel's reload leaves them running. */
+    private static List<String> kameletRoutesOf(java.util.Collection<Route> routes) {
+        return routes.stream().filter(r -> r.getEndpoint() instanceof KameletEndpoint k && k.getRouteId() != null)
+                .map(r -> ((KameletEndpoint) r.getEndpoint()).getRouteId()).distinct().toList();
+    }
+
+    /** The file's routes by id, as Camel runs them now. */
+    private Map<String, Route> routesOf(String location) {
+        Map<String, Route> routes = new LinkedHashMap<>();
+        for (Route route : context.getRoutes()) {
+            if (route.getSourceResource() != null && key(location).equals(key(route.getSourceResource().getLocation()))) {
+                routes.put(route.getRouteId(), route);
+            }
+        }
+        return routes;
+    }
+
+    /**
+     * Camel reloads only the routes the new text defines: a route whose id the edit changed keeps running beside its
+     * successor (a renamed emqx-poll polls twice). The old route goes (readiness then names it if the exporter
+     * needs it). (The Kamelet routes behind the file's {@code from: kamelet:…} went before the reload.)
+     */
+    private void removeReplaced(String name, String location, String text, Map<String, Route> before) throws Exception {
+        Model model = context.getCamelContextExtension().getContextPlugin(Model.class);
+        Map<String, Route> now = routesOf(location);
+        List<String> gone = before.entrySet().stream()
+                .filter(e -> now.get(e.getKey()) == e.getValue() && !defines(text, e.getKey()))
+                .map(Map.Entry::getKey).toList();
+        for (String id : gone) {
+            remove(model, id);
+        }
+        if (!gone.isEmpty()) {
+            List<String> added = now.keySet().stream().filter(id -> !before.containsKey(id)).toList();
+            boolean needed = gone.stream().anyMatch(startedWith::contains);
+            String line = "{}: its route(s) {} are now {}: the old one(s) are stopped and removed so nothing runs twice{}";
+            Object[] args = {name, gone, added, needed ? "; the exporter needs " + gone.stream().filter(startedWith::contains).toList()
+                    + " (/-/ready answers 503 until the id is restored)" : ""};
+            if (needed) {
+                LOG.warn(line, args);
+            } else {
+                LOG.info(line, args);
+            }
+        }
+    }
+
+    /** Whether the text has {@code id: <id>} on a line of its own (a route's id). */
+    private static boolean defines(String text, String id) {
+        return Pattern.compile("(?m)^\\s*(?:-\\s*)?id:\\s*[\"']?" + Pattern.quote(id) + "[\"']?\\s*(?:#.*)?$").matcher(text).find();
     }
 
     private List<String> notRunning(String location) {
@@ -110,8 +181,8 @@ public final class RouteEditGuard implements StartupListener {
                 .toList();
     }
 
-    /** Puts the file's routes back as they last loaded and started. */
-    private void restore(String location) {
+    /** Puts the file's routes back as they last loaded and started; {@code reload}: even those still running. */
+    private void restore(String location, boolean reload) {
         String good = lastGood.get(key(location));
         if (good == null) {
             return;
@@ -132,7 +203,7 @@ public final class RouteEditGuard implements StartupListener {
                 }
                 remove(model, id);
             }
-            if (!notRunning(location).isEmpty()) {
+            if (reload || !notRunning(location).isEmpty()) {
                 PluginHelper.getRoutesLoader(context).updateRoutes(List.of(ResourceHelper.fromString(location, good)));
             }
         } catch (Exception e) {

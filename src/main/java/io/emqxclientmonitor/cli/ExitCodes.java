@@ -20,6 +20,11 @@ public final class ExitCodes {
             commandLine.getErr().println("emqx-client-monitor: configuration error: " + config.getMessage());
             return ERROR;
         }
+        var routeFile = io.emqxclientmonitor.RouteFileError.describe(e);
+        if (routeFile.isPresent()) {
+            commandLine.getErr().println("emqx-client-monitor: configuration error: " + routeFile.get());
+            return ERROR;
+        }
         PropertyBindingException binding = cause(e, PropertyBindingException.class);
         if (binding != null) {
             // Camel's own message quotes the value, which may be a secret (camel.ssl.keystorePassword): name the key only

@@ -9,11 +9,12 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 
 /** A CA bundle is checked when the configuration is read, not at the first poll: a readable PEM file with certificates. */
-final class CaBundle {
+public final class CaBundle {
     private CaBundle() {
     }
 
-    static void validate(Path file, String setting) {
+    /** @throws ConfigException one line naming the setting and the file when it is not a readable PEM file of certificates */
+    public static void validate(Path file, String setting) {
         int certificates;
         try (InputStream in = Files.newInputStream(file)) {
             certificates = CertificateFactory.getInstance("X.509").generateCertificates(in).size();

@@ -250,6 +250,11 @@ public final class ConfigLoader {
         return URI.create(normaliseApiBase(uri.toString()));
     }
 
+    /** Whether a URL carries {@code user:password@} before its host (then it must be rejected, never echoed). */
+    public static boolean hasUserInfo(String url) {
+        return url != null && USER_INFO.matcher(url.trim()).find();
+    }
+
     /** Accepts the base with or without trailing slash, with or without {@code /api} or {@code /api/v5}. */
     public static String normaliseApiBase(String url) {
         String base = url.replaceAll("/+$", "");

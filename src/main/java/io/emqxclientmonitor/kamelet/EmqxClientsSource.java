@@ -1,6 +1,8 @@
 package io.emqxclientmonitor.kamelet;
 
 import io.emqxclientmonitor.config.BrokerConfig;
+import io.emqxclientmonitor.config.CaBundle;
+import io.emqxclientmonitor.config.ConfigException;
 import io.emqxclientmonitor.config.ConfigLoader;
 import io.emqxclientmonitor.config.MonitoredClient;
 import io.emqxclientmonitor.config.TlsSettings;
@@ -17,7 +19,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,6 +62,7 @@ public final class EmqxClientsSource {
     private String secretKey;
     private String clientIds;
     private String brokerAlias = "emqx";
+    private String period = "15000";
     private int timeoutSeconds = 5;
     private int attempts = 3;
     private long retryDelay = 500;
@@ -81,8 +83,29 @@ public final class EmqxClientsSource {
 
     /** Checks the parameters once, when the Kamelet route is created: a mistake stops the start with one clear line. */
     public synchronized void init() {
+        checkPeriod();
+        if (brokerAlias == null || brokerAlias.isBlank()) {
+            // rejected, not replaced: the route's EmqxBroker header is the parameter as written
+            throw new IllegalArgumentException("emqx-clients-source: brokerAlias is blank: leave it out (it defaults to emqx)"
+                    + " or name the broker, e.g. eu-west");
+        }
         broker = brokerConfig();
         learntMaxRequestLine = maxRequestLine;
+    }
+
+    /** The timer reads period itself, and takes 0 as "fire once" and odd text as it likes: checked here first. */
+    private void checkPeriod() {
+        String written = period == null ? "" : period.trim();
+        long millis;
+        try {
+            millis = Long.parseLong(written);
+        } catch (NumberFormatException e) {
+            millis = 0;
+        }
+        if (millis < 1) {
+            throw new IllegalArgumentException("emqx-clients-source: period='" + written
+                    + "' is not a whole number of milliseconds of at least 1: write it like 15000");
+        }
     }
 
     private BrokerConfig brokerConfig() {
@@ -112,8 +135,12 @@ public final class EmqxClientsSource {
         List<MonitoredClient> clients = new ArrayList<>();
         ids.forEach(id -> clients.add(new MonitoredClient(id, id)));
         Path ca = caBundle == null || caBundle.isBlank() ? null : Path.of(caBundle.trim());
-        if (ca != null && !Files.isReadable(ca)) {
-            throw new IllegalArgumentException("emqx-clients-source: caBundle " + ca + " cannot be read: give the path of a readable PEM file");
+        if (ca != null) {
+            try {
+                CaBundle.validate(ca, "emqx-clients-source: caBundle");
+            } catch (ConfigException e) {
+                throw new IllegalArgumentException(e.getMessage());
+            }
         }
         // the name only has to be unique among the TLS beans EmqxEndpoints binds
         String name = "kamelet-" + brokerAlias + "-" + Integer.toHexString(System.identityHashCode(this));
@@ -123,6 +150,11 @@ public final class EmqxClientsSource {
 
     private URI apiBase() {
         String raw = apiUrl == null ? "" : apiUrl.trim();
+        if (ConfigLoader.hasUserInfo(raw)) {
+            // not echoed: the part before '@' is a password
+            throw new IllegalArgumentException("emqx-clients-source: apiUrl has a user name or password in it (…@host): remove"
+                    + " it and give the API key and secret as apiKey and secretKey");
+        }
         URI uri;
         try {
             uri = URI.create(ConfigLoader.normaliseApiBase(raw));
@@ -300,6 +332,11 @@ public final class EmqxClientsSource {
 
     public void setClientIds(String clientIds) {
         this.clientIds = clientIds;
+    }
+
+    /** Only checked here; the Kamelet's timer has its own copy. */
+    public void setPeriod(String period) {
+        this.period = period;
     }
 
     public void setBrokerAlias(String brokerAlias) {

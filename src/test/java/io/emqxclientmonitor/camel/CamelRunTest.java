@@ -68,6 +68,7 @@ class CamelRunTest {
         props.put("monitor.state-file", "");
         props.put("camel.server.host", "127.0.0.1");
         props.put("camel.server.port", Integer.toString(port));
+        // not camel run's behaviour (it keeps application.properties' reload on): a test must not watch routes/
         props.put("camel.main.routes-reload-enabled", "false");
         return props;
     }

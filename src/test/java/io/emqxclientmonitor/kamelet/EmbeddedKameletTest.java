@@ -269,6 +269,59 @@ class EmbeddedKameletTest {
         assertTrue(rootCause(failure).getMessage().contains("clientIds is empty"), rootCause(failure).getMessage());
     }
 
+    @Test
+    void anApiUrlWithAPasswordStopsTheStartWithoutPrintingIt() {
+        Map<String, String> properties = EmbeddingApp.properties(emqx, WATCHED, ONE_POLL_ONLY);
+        properties.put("emqx.url", "http://admin:TopSecret99@127.0.0.1:1/api");
+        IllegalStateException failure = assertThrows(IllegalStateException.class, () -> EmbeddingApp.start(properties));
+        String message = rootCause(failure).getMessage();
+        assertTrue(message.contains("emqx-clients-source: apiUrl has a user name or password in it"), message);
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            assertFalse(String.valueOf(t.getMessage()).contains("TopSecret99"), "not in what the host prints: " + t);
+        }
+        assertFalse(log.text().contains("TopSecret99"), "never logged: " + log.lines("TopSecret99"));
+        assertEquals(List.of(), log.lines("(connect)"), "no poll was tried");
+    }
+
+    @Test
+    void aCaBundleThatIsNotPemStopsTheStartNamingCaBundle(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path empty = java.nio.file.Files.writeString(dir.resolve("empty.pem"), "");
+        java.nio.file.Path garbage = java.nio.file.Files.writeString(dir.resolve("key.txt"), "not a certificate\n");
+        for (java.nio.file.Path bad : List.of(empty, garbage, dir)) {
+            Map<String, String> properties = EmbeddingApp.properties(emqx, WATCHED, ONE_POLL_ONLY);
+            properties.put("camel.kamelet.emqx-clients-source.caBundle", bad.toString());
+            IllegalStateException failure = assertThrows(IllegalStateException.class, () -> EmbeddingApp.start(properties), bad.toString());
+            String message = rootCause(failure).getMessage();
+            assertTrue(message.startsWith("emqx-clients-source: caBundle") && message.contains(bad.toString()), message);
+            assertEquals(1, message.lines().count(), message);
+        }
+    }
+
+    @Test
+    void aPeriodBelowOneMillisecondOrNotANumberStopsTheStart() {
+        for (String bad : List.of("0", "-5", "abc", "1.5")) {
+            Map<String, String> properties = EmbeddingApp.properties(emqx, WATCHED, ONE_POLL_ONLY);
+            properties.put("emqx.period", bad);
+            IllegalStateException failure = assertThrows(IllegalStateException.class, () -> EmbeddingApp.start(properties), bad);
+            String message = rootCause(failure).getMessage();
+            assertTrue(message.startsWith("emqx-clients-source: period='" + bad + "' is not a whole number of milliseconds"), message);
+            assertEquals(1, message.lines().count(), message);
+        }
+        assertEquals(0, emqx.requests().count(), "no poll ran");
+    }
+
+    @Test
+    void aBlankBrokerAliasStopsTheStart() {
+        for (String blank : List.of("  ", "")) {
+            Map<String, String> properties = EmbeddingApp.properties(emqx, WATCHED, ONE_POLL_ONLY);
+            properties.put("emqx.alias", blank);
+            properties.put("camel.main.routes-include-pattern", "classpath:kamelet/alias-route.yaml");
+            IllegalStateException failure = assertThrows(IllegalStateException.class, () -> EmbeddingApp.start(properties), "'" + blank + "'");
+            String message = rootCause(failure).getMessage();
+            assertTrue(message.startsWith("emqx-clients-source: brokerAlias is blank"), message);
+        }
+    }
+
     private static Throwable rootCause(Throwable t) {
         Throwable cause = t;
         while (cause.getCause() != null) {
