@@ -66,9 +66,16 @@ public record ClientPattern(String like, Pattern regex, int maxClients, Duration
             return null;
         }
         String alias = null;
-        if (regex.pattern().contains("(?<alias>")) { // Java 17 has no Pattern.namedGroups()
-            alias = m.group("alias");
-        } else if (m.groupCount() >= 1) {
+        boolean named = false;
+        if (regex.pattern().contains("(?<alias>")) { // Java 17 has no Pattern.namedGroups(); the text may be quoted
+            try {
+                alias = m.group("alias");
+                named = true;
+            } catch (IllegalArgumentException notAGroup) {
+                // (?<alias> inside \Q…\E or a character class: not a named group
+            }
+        }
+        if (!named && m.groupCount() >= 1) {
             alias = m.group(1);
         }
         return alias == null || alias.isEmpty() ? clientId : alias;

@@ -66,6 +66,9 @@ public final class ReferenceConfigFile {
         properties.put("emqx.clients-file", file.toString());
         writtenAs.put("emqx.clients-file", "monitored_clients in --cfg " + file);
         properties.put("emqx.clients", "");
+        // the file's monitored_clients is the whole list: a pattern left in the environment does not widen it
+        properties.put("emqx.clients.like", "");
+        properties.put("emqx.clients.pattern", "");
         properties.put("emqx.brokers", "");
         prometheus(file, root.get("prometheus"), properties, writtenAs);
         return properties;

@@ -47,9 +47,17 @@ final class ShardSettings {
         return new ShardAssignment(shard, total);
     }
 
+    /** Integer.parseInt takes any Unicode digit (٣ is 3): a setting is ASCII digits only. */
+    private static int asciiNumber(String text) {
+        if (text.isEmpty() || !text.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '-' || c == '+')) {
+            throw new NumberFormatException(text);
+        }
+        return Integer.parseInt(text);
+    }
+
     private static int total(String text, String name) {
         try {
-            int n = Integer.parseInt(text);
+            int n = asciiNumber(text);
             if (n >= 1 && n <= ShardAssignment.MAX_TOTAL) {
                 return n;
             }
@@ -62,7 +70,7 @@ final class ShardSettings {
 
     private static int number(String text, String name, int total) {
         try {
-            int n = Integer.parseInt(text);
+            int n = asciiNumber(text);
             if (n >= 0) {
                 return n;
             }

@@ -32,7 +32,8 @@ public final class WatchedClients {
         if (listed != null) {
             return listed;
         }
-        String alias = pattern.aliasOf(clientId);
+        // an empty id would be an empty client_id label, which Prometheus reads as no label at all
+        String alias = clientId.isEmpty() ? null : pattern.aliasOf(clientId);
         return alias == null ? null : new MonitoredClient(alias, clientId);
     }
 

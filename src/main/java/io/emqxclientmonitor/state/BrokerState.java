@@ -24,7 +24,10 @@ public final class BrokerState {
     private final BrokerHealth health = new BrokerHealth();
     private final EventFeedStats eventFeed = new EventFeedStats();
     private final int eventRetention;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BrokerState.class);
     private volatile BrokerConfig config;
+    /** A pattern alias that another client has was logged (once per broker). */
+    private boolean aliasClashReported;
     private volatile Map<String, ClientState> clients = Map.of();
     /** The ids in {@link #clients} watched by pattern; replaced together with it. */
     private volatile java.util.Set<String> patternIds = java.util.Set.of();
@@ -106,6 +109,7 @@ public final class BrokerState {
             return;
         }
         Map<String, ClientState> next = new LinkedHashMap<>(clients);
+        java.util.Set<String> aliases = aliasesOf(next);
         int watchedByPattern = patternIds.size();
         for (Map.Entry<String, String> match : admitted.entrySet()) {
             if (watchedByPattern >= config.pattern().maxClients()) {
@@ -114,7 +118,8 @@ public final class BrokerState {
             if (next.containsKey(match.getKey())) {
                 continue;
             }
-            MonitoredClient client = new MonitoredClient(match.getValue(), match.getKey());
+            MonitoredClient client = new MonitoredClient(uniqueAlias(match.getValue(), match.getKey(), aliases), match.getKey());
+            aliases.add(client.alias());
             Retired back = retired.remove(client.clientId());
             ClientState state = back != null && back.state().client().equals(client)
                     ? back.state() : new ClientState(config.alias(), client, eventRetention);
@@ -126,6 +131,30 @@ public final class BrokerState {
         publish(next);
     }
 
+    private static java.util.Set<String> aliasesOf(Map<String, ClientState> clients) {
+        java.util.Set<String> aliases = new java.util.HashSet<>();
+        clients.values().forEach(state -> aliases.add(state.client().alias()));
+        return aliases;
+    }
+
+    /**
+     * The pattern's alias, unless another client of this broker has it already (a regex whose alias group is not
+     * unique, or an explicit entry's alias): then the client id, so that an alias names one client here, as the
+     * JSON API and the dashboards expect. Said once per broker.
+     */
+    private String uniqueAlias(String alias, String clientId, java.util.Set<String> taken) {
+        if (!taken.contains(alias)) {
+            return alias;
+        }
+        if (!aliasClashReported) {
+            aliasClashReported = true;
+            LOG.warn("broker {}: the pattern gives client {} the alias '{}', which another client has: it is watched with its "
+                    + "client id as alias (make the pattern's alias group unique; further clashes are not logged)",
+                    config.alias(), clientId, alias);
+        }
+        return clientId;
+    }
+
     /** A client the state file remembers as matched by the pattern: watched again if it still matches and fits. */
     synchronized ClientState rememberPatternClient(MonitoredClient client, Instant listedAt) {
         MonitoredClient now = watched.watched(client.clientId());
@@ -133,7 +162,8 @@ public final class BrokerState {
                 || patternIds.size() >= config.pattern().maxClients()) {
             return null;
         }
-        ClientState state = new ClientState(config.alias(), now, eventRetention);
+        MonitoredClient unique = new MonitoredClient(uniqueAlias(now.alias(), now.clientId(), aliasesOf(clients)), now.clientId());
+        ClientState state = new ClientState(config.alias(), unique, eventRetention);
         state.fromPattern(true);
         state.listedAt(listedAt);
         Map<String, ClientState> next = new LinkedHashMap<>(clients);

@@ -202,6 +202,12 @@ public final class ClientTracker {
                             + "or narrow emqx.clients.like/emqx.clients.pattern (logged once)",
                     broker.alias(), pattern.describe(), pattern.maxClients(), poll.admission().refused().size());
         }
+        if (broker.patternClientIds().isEmpty() && poll.admission().admitted().isEmpty()
+                && poll.admission().refused().size() == 0 && broker.patternStats().firstEmptyScan()) {
+            LOG.warn("broker {}: the pattern ({}) matches none of the clients EMQX lists: check emqx.clients.like and "
+                    + "emqx.clients.pattern for a typo (logged once; a fleet that is all offline with clean sessions "
+                    + "looks the same)", broker.alias(), pattern.describe());
+        }
         List<io.emqxclientmonitor.config.MonitoredClient> forgotten =
                 broker.forgetPatternClientsListedBefore(now.minus(pattern.forgetAfter()));
         if (!forgotten.isEmpty()) {

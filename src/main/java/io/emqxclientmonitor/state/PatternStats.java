@@ -12,6 +12,16 @@ public final class PatternStats {
     private final AtomicLong refused = new AtomicLong();
     private IdHashSet refusedLastPoll = new IdHashSet();
     private boolean warned;
+    private boolean emptyScanWarned;
+
+    /** True the first time a successful poll found no match at all (then never again in this process). */
+    synchronized boolean firstEmptyScan() {
+        if (emptyScanWarned) {
+            return false;
+        }
+        emptyScanWarned = true;
+        return true;
+    }
 
     /** @return whether this is the first refusal on this broker (to WARN once) */
     synchronized boolean refusedThisPoll(IdHashSet refusedNow) {

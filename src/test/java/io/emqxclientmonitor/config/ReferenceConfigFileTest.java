@@ -89,6 +89,8 @@ class ReferenceConfigFileTest {
         Path file = write("emqx: {api_key: k, api_secret: s, api_url: 'http://e/api', alias: e}\nmonitored_clients: [{alias: a, client_id: b}]\n");
         Map<String, String> p = ReferenceConfigFile.toProperties(file);
         assertEquals("", p.get("emqx.clients"), "a leftover EMQX_CLIENTS is not merged in");
+        assertEquals("", p.get("emqx.clients.like"), "nor a leftover pattern");
+        assertEquals("", p.get("emqx.clients.pattern"));
         assertEquals("", p.get("emqx.brokers"));
     }
 

@@ -75,13 +75,13 @@ class ShardSettingsTest {
 
     @Test
     void zeroNegativeOrGarbageTotalsAndShardsAreRefused() {
-        for (String total : new String[] {"0", "-2", "three", "1000"}) {
+        for (String total : new String[] {"0", "-2", "three", "1000", "\u0663"}) {
             properties.put("monitor.total-shards", total);
             assertEquals("monitor.total-shards='" + total + "' is not a whole number of shards from 1 to 256: give e.g. 3"
                     + " (1 = unsharded)", mistake());
         }
         properties.put("monitor.total-shards", "3");
-        for (String shard : new String[] {"-1", "one", "2.0"}) {
+        for (String shard : new String[] {"-1", "one", "2.0", "\u0661"}) {
             properties.put("monitor.shard", shard);
             assertEquals("monitor.shard='" + shard + "' is neither a shard number from 0 to 2 nor auto (the ordinal of"
                     + " a StatefulSet pod)", mistake());

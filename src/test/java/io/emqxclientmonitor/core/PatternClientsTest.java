@@ -89,7 +89,14 @@ class PatternClientsTest {
         fleetOf("qingping-1", "qingping-2");
         start(EmqxVersion.V5_8, Map.of("emqx.clients", "One=qingping-1", "emqx.clients.pattern", "^nothing-(?<alias>.*)$"));
 
-        Exposition metrics = new Exposition(exporterScrapeAfterPoll());
+        Exposition metrics;
+        try (io.emqxclientmonitor.support.LogCapture log = io.emqxclientmonitor.support.LogCapture.start()) {
+            metrics = new Exposition(exporterScrapeAfterPoll());
+            exporterScrapeAfterPoll();
+            List<String> warnings = log.warningsAndErrors();
+            assertEquals(1, warnings.size(), "a pattern that matches nothing may be a typo: said once, " + warnings);
+            assertTrue(warnings.get(0).contains("emqx.clients.pattern"), warnings.get(0));
+        }
 
         assertEquals(1, metrics.samples(CONNECTED).size());
         assertEquals(1.0, metrics.valueOf("emqx_client_monitor_up", "broker=\"emqx\""));
@@ -209,5 +216,32 @@ class PatternClientsTest {
         assertEquals(1, emqx.requests().all().size(), "learnt: limit=1000, one page: " + emqx.requests().all());
         assertTrue(emqx.requests().all().get(0).rawPathAndQuery().contains("like_clientid=qingping-"));
         assertEquals(1000, emqx.requests().all().get(0).limit());
+    }
+
+    @Test
+    void aPatternAliasThatAnotherClientHasFallsBackToTheClientIdWithOneWarning() throws Exception {
+        fleetOf("a-1", "b-1", "c-2", "x-9");
+        try (io.emqxclientmonitor.support.LogCapture log = io.emqxclientmonitor.support.LogCapture.start()) {
+            start(EmqxVersion.V5_8, Map.of("emqx.clients", "9=x-other,2=c-2", "emqx.clients.like", "-",
+                    "emqx.clients.pattern", "^.-(?<alias>\\d+)$"));
+            List<String> connected = poll();
+            List<String> aliases = connected.stream().map(l -> l.replaceAll(".*alias=\"([^\"]*)\".*", "$1")).sorted().toList();
+            assertEquals(aliases.stream().distinct().toList(), aliases, "every alias names one client: " + connected);
+            assertTrue(connected.contains(CONNECTED + "{alias=\"1\",broker=\"emqx\",client_id=\"a-1\"} 1.0")
+                    || connected.contains(CONNECTED + "{alias=\"1\",broker=\"emqx\",client_id=\"b-1\"} 1.0"), connected.toString());
+            assertTrue(connected.contains(CONNECTED + "{alias=\"x-9\",broker=\"emqx\",client_id=\"x-9\"} 1.0"),
+                    "the explicit entry keeps alias 9: " + connected);
+            assertEquals(1, log.warningsAndErrors().stream().filter(l -> l.contains("alias")).count(), log.text());
+        }
+        assertEquals(200, exporter.get("/api/v1/clients/1", null).statusCode(), "an alias is one client again");
+    }
+
+    @Test
+    void aQuotedAliasGroupTextIsNotANamedGroup() {
+        fleetOf("dev-7");
+        start(EmqxVersion.V5_8, Map.of("emqx.clients.like", "dev-", "emqx.clients.pattern", "^(\\Q(?<alias>\\E)?dev-(\\d+)$"));
+        List<String> connected = poll();
+        assertEquals(List.of(CONNECTED + "{alias=\"dev-7\",broker=\"emqx\",client_id=\"dev-7\"} 1.0"), connected,
+                "group 1 matched nothing (empty), so the alias is the client id; the poll does not fail");
     }
 }
