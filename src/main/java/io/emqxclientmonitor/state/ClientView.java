@@ -31,9 +31,12 @@ public record ClientView(String broker, String alias, String clientId,
                          DurationHistogram.Snapshot offlineDurations,
                          String lastDisconnectReason, long[] disconnectsByReason, boolean fromPattern) {
 
-    /** How the client came to be watched: {@code config} (listed) or {@code pattern}. */
+    /**
+     * How the client came to be watched: {@code config} (listed) or {@code pattern}; {@code none} for a client
+     * {@code check --all} shows although nobody watches it here (no alias).
+     */
     public String source() {
-        return fromPattern ? "pattern" : "config";
+        return fromPattern ? "pattern" : alias == null ? "none" : "config";
     }
 
     /** Connected; disconnected (EMQX keeps its session); absent (EMQX does not list it); unknown (not polled yet). */

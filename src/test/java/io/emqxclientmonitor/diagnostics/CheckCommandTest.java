@@ -87,6 +87,18 @@ class CheckCommandTest {
     }
 
     @Test
+    void withAllTheJsonSaysWhichClientsNobodyWatchesHere() throws Exception {
+        Result result = check("--cfg", referenceConfig(ALL_MONITORED).toString(), "--all", "--json");
+        com.fasterxml.jackson.databind.JsonNode clients = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(result.out).get("clients");
+        for (com.fasterxml.jackson.databind.JsonNode client : clients) {
+            String expected = client.get("alias").isNull() ? "none" : "config";
+            assertEquals(expected, client.get("source").asText(), client.toString());
+        }
+        assertTrue(clients.findValuesAsText("source").contains("none"), result.out);
+    }
+
+    @Test
     void whenEveryMonitoredClientIsConnectedItExitsWith0() throws Exception {
         Result result = check("--cfg", referenceConfig("""
                   - alias: Room1
