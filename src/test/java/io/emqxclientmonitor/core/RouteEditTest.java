@@ -17,7 +17,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,18 +38,8 @@ class RouteEditTest {
 
     @BeforeEach
     void start() throws IOException {
-        try (var files = Files.list(Path.of("routes"))) {
-            for (Path file : files.toList()) {
-                Files.copy(file, routes.resolve(file.getFileName()));
-            }
-        }
         emqx = Fleets.smallFleet(clock, SimulatorOptions.defaults());
-        Map<String, String> properties = RunningExporter.defaults(emqx);
-        properties.put("emqx.clients", Fleets.SMALL_FLEET_CLIENTS);
-        properties.put("camel.main.routes-include-pattern", "file:" + routes + "/*.yaml");
-        properties.put("camel.main.routes-reload-enabled", "true");
-        properties.put("camel.main.routes-reload-directory", routes.toString());
-        exporter = RunningExporter.start(properties, clock);
+        exporter = RunningExporter.onSmallFleetReloadingRoutesIn(routes, emqx, clock);
         log = LogCapture.start();
     }
 

@@ -61,6 +61,25 @@ public final class RunningExporter implements AutoCloseable {
         return exporter;
     }
 
+    /**
+     * The exporter on the small fleet with live route reload on a copy of routes/ in {@code routes} (not yet polled):
+     * for specifications of route edits.
+     */
+    public static RunningExporter onSmallFleetReloadingRoutesIn(java.nio.file.Path routes, EmqxSimulator emqx, Clock clock)
+            throws IOException {
+        try (var files = java.nio.file.Files.list(java.nio.file.Path.of("routes"))) {
+            for (java.nio.file.Path file : files.toList()) {
+                java.nio.file.Files.copy(file, routes.resolve(file.getFileName()));
+            }
+        }
+        Map<String, String> properties = defaults(emqx);
+        properties.put("emqx.clients", Fleets.SMALL_FLEET_CLIENTS);
+        properties.put("camel.main.routes-include-pattern", "file:" + routes + "/*.yaml");
+        properties.put("camel.main.routes-reload-enabled", "true");
+        properties.put("camel.main.routes-reload-directory", routes.toString());
+        return start(properties, clock);
+    }
+
     public static RunningExporter start(Map<String, String> properties, Clock clock) {
         Main main = CamelLauncher.create(properties);
         if (clock != null) {
