@@ -37,10 +37,7 @@ class WebhookAbuseTest {
 
     private void start(Map<String, String> extra) {
         emqx = Fleets.smallFleet(clock, SimulatorOptions.defaults());
-        Map<String, String> properties = RunningExporter.defaults(emqx);
-        properties.put("emqx.clients", Fleets.SMALL_FLEET_CLIENTS);
-        properties.putAll(extra);
-        exporter = RunningExporter.start(properties, clock);
+        exporter = RunningExporter.onSmallFleetWith(emqx, clock, extra);
     }
 
     private int post(String query, String contentType, HttpRequest.BodyPublisher body, String authorization) {

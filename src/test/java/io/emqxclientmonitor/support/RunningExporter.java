@@ -52,6 +52,14 @@ public final class RunningExporter implements AutoCloseable {
         return properties;
     }
 
+    /** The exporter watching the small fleet's clients with these settings on top of the defaults, not yet polled. */
+    public static RunningExporter onSmallFleetWith(EmqxSimulator emqx, Clock clock, Map<String, String> extra) {
+        Map<String, String> properties = defaults(emqx);
+        properties.put("emqx.clients", Fleets.SMALL_FLEET_CLIENTS);
+        properties.putAll(extra);
+        return start(properties, clock);
+    }
+
     /** The exporter watching the small fleet's clients ({@link Fleets#SMALL_FLEET_CLIENTS}), after its first poll. */
     public static RunningExporter onSmallFleet(EmqxSimulator emqx, Clock clock) {
         Map<String, String> properties = defaults(emqx);
