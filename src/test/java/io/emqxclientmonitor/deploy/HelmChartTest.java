@@ -358,7 +358,8 @@ class HelmChartTest {
             }
         }));
         assertEquals(List.of("EmqxClientDisconnectedTooLong", "EmqxClientMonitorBrokerUnreachable",
-                "EmqxClientMonitorPollStale", "EmqxClientMonitorShardsDisagree", "EmqxClientMonitorAbsent", "EmqxClientSilent"), alerts);
+                "EmqxClientMonitorPollStale", "EmqxClientMonitorShardsDisagree", "EmqxClientMonitorShardMissing", "EmqxClientMonitorAbsent",
+                "EmqxClientSilent"), alerts);
         assertTrue(rule.toString().contains("{{ $labels.alias }} published nothing"), "extra rule annotations untouched");
 
         JsonNode policy = one(s, "NetworkPolicy").path("spec");
