@@ -346,7 +346,7 @@ class HelmChartTest {
         assertEquals("prometheus", monitor.at("/metadata/namespace").asText());
         assertEquals("monitoring", monitor.at("/spec/namespaceSelector/matchNames/0").asText());
         assertEquals(5000, monitor.at("/spec/sampleLimit").asInt());
-        assertEquals("cluster", monitor.at("/spec/endpoints/0/relabelings/0/targetLabel").asText());
+        assertEquals("cluster", ShardedHelmChartTest.relabeling(monitor, "cluster").path("targetLabel").asText());
 
         JsonNode rule = one(s, "PrometheusRule");
         List<String> alerts = new ArrayList<>();

@@ -113,11 +113,11 @@ class ShardedHelmChartTest {
         for (JsonNode set : all(scenario, "StatefulSet")) {
             assertTrue(contains(set.at("/spec/template/metadata/labels"), headless.at("/spec/selector")), scenario);
         }
-        JsonNode relabel = monitor.at("/spec/endpoints/0/relabelings/0");
+        JsonNode relabel = relabeling(monitor, "replica");
         assertEquals("replica", relabel.path("targetLabel").asText());
         assertEquals("__meta_kubernetes_pod_label_emqx_client_monitor_io_replica", relabel.at("/sourceLabels/0").asText());
         JsonNode own = VALUES.get(scenario).at("/serviceMonitor/relabelings");
-        assertEquals(1 + own.size(), monitor.at("/spec/endpoints/0/relabelings").size(), scenario + ": the user's relabelings kept");
+        assertEquals(2 + own.size(), monitor.at("/spec/endpoints/0/relabelings").size(), scenario + ": the user's relabelings kept");
     }
 
     @ParameterizedTest
@@ -167,6 +167,39 @@ class ShardedHelmChartTest {
         } else {
             assertTrue(budgets.isEmpty(), scenario);
         }
+    }
+
+    /** Alerts are keyed by job: turning sharding on (another Service scraped) must not start new series. */
+    @ParameterizedTest
+    @MethodSource("scenarios")
+    void theJobLabelIsTheSameShardedOrNot(String scenario) {
+        List<JsonNode> unsharded = DeployKit.documents(DeployKit.template(null, Map.of()));
+        JsonNode plain = unsharded.stream().filter(d -> d.path("kind").asText().equals("ServiceMonitor")).findFirst().orElseThrow();
+        String job = jobOf(plain);
+        assertEquals(DeployKit.RELEASE, job, "unsharded: job is the fullname");
+        assertEquals(job, jobOf(all(scenario, "ServiceMonitor").get(0)), scenario + ": job label after sharding on");
+    }
+
+    /** The job Prometheus ends up with: the last relabeling writing it (the operator's default is the Service name). */
+    static String jobOf(JsonNode monitor) {
+        String job = null;
+        for (JsonNode r : monitor.at("/spec/endpoints/0/relabelings")) {
+            if (r.path("targetLabel").asText().equals("job")) {
+                assertTrue(r.path("sourceLabels").isEmpty() && r.path("action").asText("replace").equals("replace"), r.toString());
+                job = r.path("replacement").asText();
+            }
+        }
+        assertTrue(job != null, "no relabeling sets job: it would be the scraped Service's name, which sharding changes");
+        return job;
+    }
+
+    static JsonNode relabeling(JsonNode monitor, String targetLabel) {
+        for (JsonNode r : monitor.at("/spec/endpoints/0/relabelings")) {
+            if (r.path("targetLabel").asText().equals(targetLabel)) {
+                return r;
+            }
+        }
+        throw new AssertionError("no relabeling to " + targetLabel + " in " + monitor);
     }
 
     @Test
