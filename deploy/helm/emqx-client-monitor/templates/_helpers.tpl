@@ -158,6 +158,15 @@ emqx-client-monitor.io/replica
 {{- end }}
 
 {{/*
+The prefix of the StatefulSets' names (<prefix>-r0, -r1, ...): the full name cut to 48 characters. Kubernetes puts
+<statefulset>-<revision hash, about 10 characters> in each pod's controller-revision-hash label (at most 63), so a
+StatefulSet name above 52 characters leaves its pods without a revision and the rollout stuck.
+*/}}
+{{- define "emqx-client-monitor.statefulSetPrefix" -}}
+{{- include "emqx-client-monitor.fullname" . | trunc 48 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
 The headless Service of the StatefulSets: stable pod names (and DNS), and what the ServiceMonitor scrapes, pod by pod.
 */}}
 {{- define "emqx-client-monitor.podsServiceName" -}}

@@ -202,6 +202,32 @@ class ShardedHelmChartTest {
         throw new AssertionError("no relabeling to " + targetLabel + " in " + monitor);
     }
 
+    /** Pods carry controller-revision-hash=<statefulset>-<hash of ~10 chars>, at most 63: names of at most 52. */
+    @ParameterizedTest(name = "release {0}, fullnameOverride {1}")
+    @org.junit.jupiter.params.provider.CsvSource({
+            // Helm's longest release name (53): fullname <release>-emqx-client-monitor cut at 63
+            "fleet-eu-west-production-mqtt-exporters-xxxxxxxxxxxxx,''",
+            // a 60-character fullname
+            "fleet,fleet-eu-west-production-mqtt-exporters-xxxxxxxxxxxxxxxxxxxx"})
+    void aLongNameKeepsStatefulSetNamesShortEnoughForTheRevisionLabel(String release, String fullnameOverride) {
+        assertTrue(release.length() == 53 || fullnameOverride.length() == 60);
+        int shards = 256;
+        List<JsonNode> docs = DeployKit.documents(DeployKit.template(release, null,
+                Map.of("sharding.shards", shards, "sharding.replicas", 5, "fullnameOverride", fullnameOverride)));
+        Set<String> names = new HashSet<>();
+        for (JsonNode set : docs.stream().filter(d -> d.path("kind").asText().equals("StatefulSet")).toList()) {
+            String name = set.at("/metadata/name").asText();
+            assertTrue(name.length() <= 52, name + ": " + name.length() + " characters");
+            assertTrue(name.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?-r[0-4]"), name);
+            String lastPod = name + "-" + (shards - 1);
+            assertTrue(lastPod.length() <= 63, lastPod);
+            assertTrue(names.add(name), "two StatefulSets named " + name);
+        }
+        assertEquals(5, names.size());
+        docs.stream().filter(d -> d.path("kind").asText().equals("Service"))
+                .forEach(s -> assertTrue(s.at("/metadata/name").asText().length() <= 63, s.at("/metadata/name").asText()));
+    }
+
     @Test
     void oneShardAndOneReplicaStaysTheDeployment() {
         List<JsonNode> docs = DeployKit.documents(DeployKit.template(null, Map.of("sharding.shards", 1, "sharding.replicas", 1)));
