@@ -134,7 +134,7 @@ class ShardedHelmChartTest {
             if (persistent) {
                 assertFalse(dataVolume, scenario + ": data comes from the claim, not an emptyDir");
                 assertEquals("data", claims.at("/0/metadata/name").asText());
-                assertEquals(VALUES.get(scenario).at("/sharding/persistence/size").asText("64Mi"),
+                assertEquals(VALUES.get(scenario).at("/sharding/persistence/size").asText("256Mi"),
                         claims.at("/0/spec/resources/requests/storage").asText());
                 String storageClass = VALUES.get(scenario).at("/sharding/persistence/storageClassName").asText("");
                 assertEquals(storageClass, claims.at("/0/spec/storageClassName").asText(""));
@@ -200,6 +200,40 @@ class ShardedHelmChartTest {
             }
         }
         throw new AssertionError("no relabeling to " + targetLabel + " in " + monitor);
+    }
+
+    /** values.yaml: the state file needs 2 x 1 KiB per client (atomic rewrite), for the 100,000 of one exporter. */
+    @Test
+    void theDefaultStateVolumesHoldTheStateFileOfTheDocumentedFleet() {
+        long needed = 2L * 1024 * 100_000;
+        List<JsonNode> unsharded = DeployKit.documents(DeployKit.template(null, Map.of()));
+        JsonNode deployment = unsharded.stream().filter(d -> d.path("kind").asText().equals("Deployment")).findFirst().orElseThrow();
+        long emptyDir = 0;
+        for (JsonNode volume : deployment.at("/spec/template/spec/volumes")) {
+            if (volume.path("name").asText().equals("data")) {
+                emptyDir = bytes(volume.at("/emptyDir/sizeLimit").asText());
+            }
+        }
+        assertTrue(emptyDir >= needed, "Deployment /app/data sizeLimit " + emptyDir + " < " + needed);
+        List<JsonNode> sharded = DeployKit.documents(DeployKit.template(null, Map.of("sharding.shards", 3)));
+        JsonNode set = sharded.stream().filter(d -> d.path("kind").asText().equals("StatefulSet")).findFirst().orElseThrow();
+        long claim = bytes(set.at("/spec/volumeClaimTemplates/0/spec/resources/requests/storage").asText());
+        assertTrue(claim >= needed, "StatefulSet claim " + claim + " < " + needed);
+        String comment = DeployKit.read(DeployKit.CHART.resolve("values.yaml"));
+        assertTrue(comment.contains("size = 2 x 1 KiB x monitored clients"), "values.yaml states the formula");
+    }
+
+    /** A Kubernetes quantity in bytes (the binary and decimal suffixes the schema allows). */
+    static long bytes(String quantity) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]+)(Ki|Mi|Gi|Ti|k|M|G|T)?").matcher(quantity);
+        assertTrue(m.matches(), quantity);
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "" : m.group(2);
+        return n * switch (unit) {
+            case "Ki" -> 1L << 10; case "Mi" -> 1L << 20; case "Gi" -> 1L << 30; case "Ti" -> 1L << 40;
+            case "k" -> 1_000L; case "M" -> 1_000_000L; case "G" -> 1_000_000_000L; case "T" -> 1_000_000_000_000L;
+            default -> 1L;
+        };
     }
 
     /** Pods carry controller-revision-hash=<statefulset>-<hash of ~10 chars>, at most 63: names of at most 52. */
