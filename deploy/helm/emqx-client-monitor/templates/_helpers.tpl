@@ -114,6 +114,42 @@ emqx.broker.<name>.* per broker.
 {{- end }}
 - name: {{ $prefix }}CLIENTS_FILE
   value: /app/config/clients-{{ $broker.name }}.yaml
+{{- with (dig "clients" "like" "" $broker) }}
+- name: {{ $prefix }}CLIENTS_LIKE
+  value: {{ . | quote }}
+{{- end }}
+{{- with (dig "clients" "pattern" "" $broker) }}
+{{- /* $$: the kubelet expands $(NAME) in env values, and a regex may well contain "$(" */}}
+- name: {{ $prefix }}CLIENTS_PATTERN
+  value: {{ . | replace "$" "$$" | quote }}
+{{- end }}
+{{- with (dig "events" "mqtt" "url" "" $broker) }}
+- name: {{ $prefix }}EVENTS_MQTT_URL
+  value: {{ . | quote }}
+{{- with (dig "events" "mqtt" "username" "" $broker) }}
+- name: {{ $prefix }}EVENTS_MQTT_USERNAME
+  value: {{ . | quote }}
+{{- end }}
+- name: {{ $prefix }}EVENTS_MQTT_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secretName }}
+      key: {{ $broker.name }}-events-mqtt-password
+      optional: true
+{{- with (dig "events" "mqtt" "topic" "" $broker) }}
+- name: {{ $prefix }}EVENTS_MQTT_TOPIC
+  value: {{ . | replace "$" "$$" | quote }}
+{{- end }}
+{{- end }}
+{{- if (dig "events" "webhook" "enabled" false $broker) }}
+- name: {{ $prefix }}EVENTS_WEBHOOK_ENABLED
+  value: "true"
+- name: {{ $prefix }}EVENTS_WEBHOOK_TOKEN
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secretName }}
+      key: {{ $broker.name }}-events-webhook-token
+{{- end }}
 {{- end }}
 {{- end }}
 

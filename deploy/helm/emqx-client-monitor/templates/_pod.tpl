@@ -60,6 +60,10 @@ spec:
           value: {{ $root.Values.pollIntervalSeconds | quote }}
         - name: MONITOR_STATE_FILE
           value: /app/data/state.json
+        - name: MONITOR_MAX_CLIENTS
+          value: {{ $root.Values.monitor.maxClients | quote }}
+        - name: MONITOR_FORGET_AFTER
+          value: {{ $root.Values.monitor.forgetAfter | quote }}
         {{- if $sharded }}
         # The shard is the StatefulSet ordinal of the pod (name-N), the total the chart's sharding.shards.
         - name: POD_NAME
