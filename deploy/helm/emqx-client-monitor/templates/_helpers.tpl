@@ -136,6 +136,14 @@ emqx.broker.<name>.* per broker.
       name: {{ $secretName }}
       key: {{ $broker.name }}-events-mqtt-password
       optional: true
+{{- if and (hasPrefix "ssl://" (dig "events" "mqtt" "url" "" $broker)) (dig "tls" "caBundle" "" $broker) }}
+- name: {{ $prefix }}EVENTS_MQTT_CA_FILE
+  value: /app/config/ca-{{ $broker.name }}.pem
+{{- end }}
+{{- if (dig "events" "mqtt" "insecure" false $broker) }}
+- name: {{ $prefix }}EVENTS_MQTT_INSECURE
+  value: "true"
+{{- end }}
 {{- with (dig "events" "mqtt" "topic" "" $broker) }}
 - name: {{ $prefix }}EVENTS_MQTT_TOPIC
   value: {{ . | replace "$" "$$" | quote }}

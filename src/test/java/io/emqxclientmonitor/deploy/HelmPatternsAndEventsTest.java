@@ -55,6 +55,8 @@ class HelmPatternsAndEventsTest {
         assertEquals("ssl://emqx-eu.emqx.svc:8883", eu.mqttUrl().toString());
         assertEquals("emqx-client-monitor", eu.mqttUsername());
         assertEquals("mqtt-secret", eu.mqttPassword());
+        assertEquals(config.resolve("ca-eu.pem"), eu.mqttCaFile(), "ssl:// trusts the broker's tls.caBundle");
+        assertFalse(eu.mqttInsecure());
         assertFalse(eu.webhookEnabled());
         assertEquals(EventFeedConfig.DEFAULT_TOPIC, eu.mqttTopic());
         EventFeedConfig us = EventFeedConfig.load("us", properties::get, k -> k);
