@@ -114,6 +114,50 @@ emqx.broker.<name>.* per broker.
 {{- end }}
 - name: {{ $prefix }}CLIENTS_FILE
   value: /app/config/clients-{{ $broker.name }}.yaml
+{{- with (dig "clients" "like" "" $broker) }}
+- name: {{ $prefix }}CLIENTS_LIKE
+  value: {{ . | quote }}
+{{- end }}
+{{- with (dig "clients" "pattern" "" $broker) }}
+{{- /* $$: the kubelet expands $(NAME) in env values, and a regex may well contain "$(" */}}
+- name: {{ $prefix }}CLIENTS_PATTERN
+  value: {{ . | replace "$" "$$" | quote }}
+{{- end }}
+{{- with (dig "events" "mqtt" "url" "" $broker) }}
+- name: {{ $prefix }}EVENTS_MQTT_URL
+  value: {{ . | quote }}
+{{- with (dig "events" "mqtt" "username" "" $broker) }}
+- name: {{ $prefix }}EVENTS_MQTT_USERNAME
+  value: {{ . | quote }}
+{{- end }}
+- name: {{ $prefix }}EVENTS_MQTT_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secretName }}
+      key: {{ $broker.name }}-events-mqtt-password
+      optional: true
+{{- if and (hasPrefix "ssl://" (dig "events" "mqtt" "url" "" $broker)) (dig "tls" "caBundle" "" $broker) }}
+- name: {{ $prefix }}EVENTS_MQTT_CA_FILE
+  value: /app/config/ca-{{ $broker.name }}.pem
+{{- end }}
+{{- if (dig "events" "mqtt" "insecure" false $broker) }}
+- name: {{ $prefix }}EVENTS_MQTT_INSECURE
+  value: "true"
+{{- end }}
+{{- with (dig "events" "mqtt" "topic" "" $broker) }}
+- name: {{ $prefix }}EVENTS_MQTT_TOPIC
+  value: {{ . | replace "$" "$$" | quote }}
+{{- end }}
+{{- end }}
+{{- if (dig "events" "webhook" "enabled" false $broker) }}
+- name: {{ $prefix }}EVENTS_WEBHOOK_ENABLED
+  value: "true"
+- name: {{ $prefix }}EVENTS_WEBHOOK_TOKEN
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secretName }}
+      key: {{ $broker.name }}-events-webhook-token
+{{- end }}
 {{- end }}
 {{- end }}
 
@@ -155,6 +199,15 @@ alerts and the dashboard use so that two replicas do not count everything twice.
 */}}
 {{- define "emqx-client-monitor.replicaLabel" -}}
 emqx-client-monitor.io/replica
+{{- end }}
+
+{{/*
+The prefix of the StatefulSets' names (<prefix>-r0, -r1, ...): the full name cut to 48 characters. Kubernetes puts
+<statefulset>-<revision hash, about 10 characters> in each pod's controller-revision-hash label (at most 63), so a
+StatefulSet name above 52 characters leaves its pods without a revision and the rollout stuck.
+*/}}
+{{- define "emqx-client-monitor.statefulSetPrefix" -}}
+{{- include "emqx-client-monitor.fullname" . | trunc 48 | trimSuffix "-" }}
 {{- end }}
 
 {{/*

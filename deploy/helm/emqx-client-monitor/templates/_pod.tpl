@@ -60,6 +60,10 @@ spec:
           value: {{ $root.Values.pollIntervalSeconds | quote }}
         - name: MONITOR_STATE_FILE
           value: /app/data/state.json
+        - name: MONITOR_MAX_CLIENTS
+          value: {{ $root.Values.monitor.maxClients | quote }}
+        - name: MONITOR_FORGET_AFTER
+          value: {{ $root.Values.monitor.forgetAfter | quote }}
         {{- if $sharded }}
         # The shard is the StatefulSet ordinal of the pod (name-N), the total the chart's sharding.shards.
         - name: POD_NAME
@@ -172,7 +176,10 @@ spec:
   affinity:
     {{- toYaml $root.Values.affinity | nindent 4 }}
   {{- else if $sharded }}
-  # Replicas of a shard (and shards) on different nodes where the cluster allows: a node lost is not a shard lost.
+  # Every exporter pod of the release prefers a node without another one: with at least as many nodes as pods, the
+  # replicas of a shard are on different nodes and a node lost is not a shard lost. With fewer nodes the pods are
+  # only spread evenly; nothing here keeps one shard's replicas apart (a pod template cannot name its own shard:
+  # that needs matchLabelKeys on apps.kubernetes.io/pod-index, Kubernetes 1.31+; set `affinity` for it).
   affinity:
     podAntiAffinity:
       preferredDuringSchedulingIgnoredDuringExecution:

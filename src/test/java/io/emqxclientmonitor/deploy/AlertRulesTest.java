@@ -34,6 +34,7 @@ class AlertRulesTest {
             "EmqxClientMonitorBrokerUnreachable",
             "EmqxClientMonitorPollStale",
             "EmqxClientMonitorShardsDisagree",
+            "EmqxClientMonitorShardMissing",
             "EmqxClientMonitorAbsent",
             "EmqxClientFlapping",
             "EmqxClientKeepaliveTimeouts");

@@ -115,7 +115,12 @@ final class DeployKit {
 
     /** Renders the chart with a values file (null: the chart's defaults) and extra --set values. */
     static String template(Path valuesFile, Map<String, Object> sets) {
-        TemplateCommand command = new Helm(CHART).template().withName(RELEASE).withNamespace(NAMESPACE)
+        return template(RELEASE, valuesFile, sets);
+    }
+
+    /** The same under another release name. */
+    static String template(String release, Path valuesFile, Map<String, Object> sets) {
+        TemplateCommand command = new Helm(CHART).template().withName(release).withNamespace(NAMESPACE)
                 .withKubeVersion(KUBE_VERSION);
         if (valuesFile != null) {
             command = command.withValuesFile(valuesFile);

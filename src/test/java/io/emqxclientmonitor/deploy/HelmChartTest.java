@@ -346,7 +346,7 @@ class HelmChartTest {
         assertEquals("prometheus", monitor.at("/metadata/namespace").asText());
         assertEquals("monitoring", monitor.at("/spec/namespaceSelector/matchNames/0").asText());
         assertEquals(5000, monitor.at("/spec/sampleLimit").asInt());
-        assertEquals("cluster", monitor.at("/spec/endpoints/0/relabelings/0/targetLabel").asText());
+        assertEquals("cluster", ShardedHelmChartTest.relabeling(monitor, "cluster").path("targetLabel").asText());
 
         JsonNode rule = one(s, "PrometheusRule");
         List<String> alerts = new ArrayList<>();
@@ -358,7 +358,8 @@ class HelmChartTest {
             }
         }));
         assertEquals(List.of("EmqxClientDisconnectedTooLong", "EmqxClientMonitorBrokerUnreachable",
-                "EmqxClientMonitorPollStale", "EmqxClientMonitorShardsDisagree", "EmqxClientMonitorAbsent", "EmqxClientSilent"), alerts);
+                "EmqxClientMonitorPollStale", "EmqxClientMonitorShardsDisagree", "EmqxClientMonitorShardMissing", "EmqxClientMonitorAbsent",
+                "EmqxClientSilent"), alerts);
         assertTrue(rule.toString().contains("{{ $labels.alias }} published nothing"), "extra rule annotations untouched");
 
         JsonNode policy = one(s, "NetworkPolicy").path("spec");

@@ -113,11 +113,11 @@ class ShardedHelmChartTest {
         for (JsonNode set : all(scenario, "StatefulSet")) {
             assertTrue(contains(set.at("/spec/template/metadata/labels"), headless.at("/spec/selector")), scenario);
         }
-        JsonNode relabel = monitor.at("/spec/endpoints/0/relabelings/0");
+        JsonNode relabel = relabeling(monitor, "replica");
         assertEquals("replica", relabel.path("targetLabel").asText());
         assertEquals("__meta_kubernetes_pod_label_emqx_client_monitor_io_replica", relabel.at("/sourceLabels/0").asText());
         JsonNode own = VALUES.get(scenario).at("/serviceMonitor/relabelings");
-        assertEquals(1 + own.size(), monitor.at("/spec/endpoints/0/relabelings").size(), scenario + ": the user's relabelings kept");
+        assertEquals(2 + own.size(), monitor.at("/spec/endpoints/0/relabelings").size(), scenario + ": the user's relabelings kept");
     }
 
     @ParameterizedTest
@@ -134,7 +134,7 @@ class ShardedHelmChartTest {
             if (persistent) {
                 assertFalse(dataVolume, scenario + ": data comes from the claim, not an emptyDir");
                 assertEquals("data", claims.at("/0/metadata/name").asText());
-                assertEquals(VALUES.get(scenario).at("/sharding/persistence/size").asText("64Mi"),
+                assertEquals(VALUES.get(scenario).at("/sharding/persistence/size").asText("256Mi"),
                         claims.at("/0/spec/resources/requests/storage").asText());
                 String storageClass = VALUES.get(scenario).at("/sharding/persistence/storageClassName").asText("");
                 assertEquals(storageClass, claims.at("/0/spec/storageClassName").asText(""));
@@ -167,6 +167,99 @@ class ShardedHelmChartTest {
         } else {
             assertTrue(budgets.isEmpty(), scenario);
         }
+    }
+
+    /** Alerts are keyed by job: turning sharding on (another Service scraped) must not start new series. */
+    @ParameterizedTest
+    @MethodSource("scenarios")
+    void theJobLabelIsTheSameShardedOrNot(String scenario) {
+        List<JsonNode> unsharded = DeployKit.documents(DeployKit.template(null, Map.of()));
+        JsonNode plain = unsharded.stream().filter(d -> d.path("kind").asText().equals("ServiceMonitor")).findFirst().orElseThrow();
+        String job = jobOf(plain);
+        assertEquals(DeployKit.RELEASE, job, "unsharded: job is the fullname");
+        assertEquals(job, jobOf(all(scenario, "ServiceMonitor").get(0)), scenario + ": job label after sharding on");
+    }
+
+    /** The job Prometheus ends up with: the last relabeling writing it (the operator's default is the Service name). */
+    static String jobOf(JsonNode monitor) {
+        String job = null;
+        for (JsonNode r : monitor.at("/spec/endpoints/0/relabelings")) {
+            if (r.path("targetLabel").asText().equals("job")) {
+                assertTrue(r.path("sourceLabels").isEmpty() && r.path("action").asText("replace").equals("replace"), r.toString());
+                job = r.path("replacement").asText();
+            }
+        }
+        assertTrue(job != null, "no relabeling sets job: it would be the scraped Service's name, which sharding changes");
+        return job;
+    }
+
+    static JsonNode relabeling(JsonNode monitor, String targetLabel) {
+        for (JsonNode r : monitor.at("/spec/endpoints/0/relabelings")) {
+            if (r.path("targetLabel").asText().equals(targetLabel)) {
+                return r;
+            }
+        }
+        throw new AssertionError("no relabeling to " + targetLabel + " in " + monitor);
+    }
+
+    /** values.yaml: the state file needs 2 x 1 KiB per client (atomic rewrite), for the 100,000 of one exporter. */
+    @Test
+    void theDefaultStateVolumesHoldTheStateFileOfTheDocumentedFleet() {
+        long needed = 2L * 1024 * 100_000;
+        List<JsonNode> unsharded = DeployKit.documents(DeployKit.template(null, Map.of()));
+        JsonNode deployment = unsharded.stream().filter(d -> d.path("kind").asText().equals("Deployment")).findFirst().orElseThrow();
+        long emptyDir = 0;
+        for (JsonNode volume : deployment.at("/spec/template/spec/volumes")) {
+            if (volume.path("name").asText().equals("data")) {
+                emptyDir = bytes(volume.at("/emptyDir/sizeLimit").asText());
+            }
+        }
+        assertTrue(emptyDir >= needed, "Deployment /app/data sizeLimit " + emptyDir + " < " + needed);
+        List<JsonNode> sharded = DeployKit.documents(DeployKit.template(null, Map.of("sharding.shards", 3)));
+        JsonNode set = sharded.stream().filter(d -> d.path("kind").asText().equals("StatefulSet")).findFirst().orElseThrow();
+        long claim = bytes(set.at("/spec/volumeClaimTemplates/0/spec/resources/requests/storage").asText());
+        assertTrue(claim >= needed, "StatefulSet claim " + claim + " < " + needed);
+        String comment = DeployKit.read(DeployKit.CHART.resolve("values.yaml"));
+        assertTrue(comment.contains("size = 2 x 1 KiB x monitored clients"), "values.yaml states the formula");
+    }
+
+    /** A Kubernetes quantity in bytes (the binary and decimal suffixes the schema allows). */
+    static long bytes(String quantity) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]+)(Ki|Mi|Gi|Ti|k|M|G|T)?").matcher(quantity);
+        assertTrue(m.matches(), quantity);
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "" : m.group(2);
+        return n * switch (unit) {
+            case "Ki" -> 1L << 10; case "Mi" -> 1L << 20; case "Gi" -> 1L << 30; case "Ti" -> 1L << 40;
+            case "k" -> 1_000L; case "M" -> 1_000_000L; case "G" -> 1_000_000_000L; case "T" -> 1_000_000_000_000L;
+            default -> 1L;
+        };
+    }
+
+    /** Pods carry controller-revision-hash=<statefulset>-<hash of ~10 chars>, at most 63: names of at most 52. */
+    @ParameterizedTest(name = "release {0}, fullnameOverride {1}")
+    @org.junit.jupiter.params.provider.CsvSource({
+            // Helm's longest release name (53): fullname <release>-emqx-client-monitor cut at 63
+            "fleet-eu-west-production-mqtt-exporters-xxxxxxxxxxxxx,''",
+            // a 60-character fullname
+            "fleet,fleet-eu-west-production-mqtt-exporters-xxxxxxxxxxxxxxxxxxxx"})
+    void aLongNameKeepsStatefulSetNamesShortEnoughForTheRevisionLabel(String release, String fullnameOverride) {
+        assertTrue(release.length() == 53 || fullnameOverride.length() == 60);
+        int shards = 256;
+        List<JsonNode> docs = DeployKit.documents(DeployKit.template(release, null,
+                Map.of("sharding.shards", shards, "sharding.replicas", 5, "fullnameOverride", fullnameOverride)));
+        Set<String> names = new HashSet<>();
+        for (JsonNode set : docs.stream().filter(d -> d.path("kind").asText().equals("StatefulSet")).toList()) {
+            String name = set.at("/metadata/name").asText();
+            assertTrue(name.length() <= 52, name + ": " + name.length() + " characters");
+            assertTrue(name.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?-r[0-4]"), name);
+            String lastPod = name + "-" + (shards - 1);
+            assertTrue(lastPod.length() <= 63, lastPod);
+            assertTrue(names.add(name), "two StatefulSets named " + name);
+        }
+        assertEquals(5, names.size());
+        docs.stream().filter(d -> d.path("kind").asText().equals("Service"))
+                .forEach(s -> assertTrue(s.at("/metadata/name").asText().length() <= 63, s.at("/metadata/name").asText()));
     }
 
     @Test
