@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -42,24 +43,41 @@ class CommandLineTest {
 
     @Test
     void patternMistakesExitWith2AndOneClearLine() throws Exception {
-        Path file = Files.createTempFile("config", ".yaml");
-        Files.writeString(file, "emqx: {api_key: k, api_secret: s, api_url: 'http://127.0.0.1:1/api', alias: e}\n"
-                + "monitored_clients: [{alias: a, client_id: b}]\n");
+        // check, not serve: a mistake this test fails to provoke must not leave a server running on the default port
+        Map<String, String> base = Map.of("emqx.url", "http://127.0.0.1:1/api", "emqx.api.key", "k",
+                "emqx.api.secret", "s", "emqx.clients", "a=b");
         for (String[] setting : List.of(new String[]{"emqx.clients.pattern", "^qingping-(?<alias>.+$", "is not a Java regular expression"},
                 new String[]{"monitor.max-clients", "-5", "is not a whole number of clients"},
                 new String[]{"monitor.forget-after", "3 dayz", "is not a duration"})) {
+            base.forEach(System::setProperty);
             System.setProperty(setting[0], setting[1]);
             try {
-                String stderr = runCapturingStderr(() -> assertEquals(2, Application.run(new String[]{"--cfg", file.toString()})));
+                String stderr = runCapturingStderr(() -> assertEquals(2, Application.run(new String[]{"check"})));
                 List<String> lines = stderr.lines().filter(line -> line.contains("emqx-client-monitor:")).toList();
                 assertEquals(1, lines.size(), stderr);
                 assertTrue(lines.get(0).contains(setting[0] + "='" + setting[1] + "' " + setting[2]), stderr);
                 assertFalse(stderr.contains("\tat "), "no stack trace:\n" + stderr);
             } finally {
                 System.clearProperty(setting[0]);
+                base.keySet().forEach(System::clearProperty);
             }
         }
-        Files.delete(file);
+    }
+
+    @Test
+    void withCfgTheFilesClientsAreTheWholeListAndAPatternSetElsewhereIsIgnored() throws Exception {
+        Path file = Files.createTempFile("config", ".yaml");
+        Files.writeString(file, "emqx: {api_key: k, api_secret: s, api_url: 'http://127.0.0.1:1/api', alias: e}\n"
+                + "monitored_clients: [{alias: a, client_id: b}]\n");
+        System.setProperty("emqx.clients.pattern", "^qingping-(?<alias>.+$"); // would be a mistake if it were read
+        try {
+            String stderr = runCapturingStderr(() -> assertEquals(2, Application.run(new String[]{"--cfg", file.toString(), "check"})));
+            assertFalse(stderr.contains("emqx.clients.pattern"), stderr);
+            assertTrue(stderr.contains("127.0.0.1:1"), "check ran against the file's EMQX: " + stderr);
+        } finally {
+            System.clearProperty("emqx.clients.pattern");
+            Files.delete(file);
+        }
     }
 
     @Test
