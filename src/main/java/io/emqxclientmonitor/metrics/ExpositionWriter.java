@@ -52,10 +52,11 @@ public final class ExpositionWriter {
      */
     public static final class Memory {
         private Map<Labels, byte[]> previous = new IdentityHashMap<>();
-        private Map<Labels, byte[]> current = new IdentityHashMap<>();
+        /** Made when a rendering starts, sized like the last one: between renderings only one map is kept. */
+        private Map<Labels, byte[]> current;
 
         byte[] labels(Labels labels) {
-            byte[] rendered = current.get(labels);
+            byte[] rendered = current().get(labels);
             if (rendered == null) {
                 rendered = previous.remove(labels);
                 if (rendered != null) {
@@ -66,12 +67,19 @@ public final class ExpositionWriter {
         }
 
         void remember(Labels labels, byte[] rendered) {
-            current.put(labels, rendered);
+            current().put(labels, rendered);
         }
 
         void done() {
-            previous = current;
-            current = new IdentityHashMap<>(previous.size() + 16);
+            previous = current();
+            current = null;
+        }
+
+        private Map<Labels, byte[]> current() {
+            if (current == null) {
+                current = new IdentityHashMap<>(previous.size() + 16);
+            }
+            return current;
         }
     }
 
