@@ -114,7 +114,7 @@ public final class ClientMetricsCollector implements MultiCollector {
         for (Entry entry : entries) {
             states.add(entry.state());
             brokers.add(entry.brokerState());
-            labels.add(new ClientLabels(entry.broker(), entry.alias(), entry.clientId()));
+            labels.add(new ClientLabels(entry.broker(), entry.alias(), entry.clientId(), flags));
         }
         order = new Ordered(configuration, states, brokers, labels);
         ordered = order;

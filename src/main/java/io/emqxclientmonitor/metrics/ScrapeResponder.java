@@ -42,8 +42,6 @@ public final class ScrapeResponder {
     /** Per format: when it was last scraped (System.nanoTime), 0 if never; and whether that scrape took gzip. */
     private final long[] lastAsked = new long[2];
     private final boolean[] lastAskedGzip = new boolean[2];
-    /** Per format: what a rendering remembers for the next (renderings of one format never overlap). */
-    private final ExpositionWriter.Memory[] memory = {new ExpositionWriter.Memory(), new ExpositionWriter.Memory()};
 
     /**
      * One exposition: its bytes, and what scrapes send: the bytes in direct memory, plain or gzip-compressed, each
@@ -181,19 +179,18 @@ public final class ScrapeResponder {
             }
         }
         if (mine) {
-            render(rendering.body, openMetrics, memory[format]);
+            render(rendering.body, openMetrics);
         }
         rendering.body.join(); // throws what the rendering threw
         return rendering;
     }
 
-    private void render(CompletableFuture<ByteBuffer> body, boolean openMetrics, ExpositionWriter.Memory memory) {
+    private void render(CompletableFuture<ByteBuffer> body, boolean openMetrics) {
         String contentType = openMetrics ? OPENMETRICS : TEXT;
         try {
             body.complete(direct(ExpositionWriter.writeChunks(
                     registry.getPrometheusRegistry().scrape(name -> name.startsWith(OUR_FAMILIES)), openMetrics,
-                    (family, out) -> registry.scrape(out, contentType, Set.of(family.getMetadata().getPrometheusName())),
-                    memory)));
+                    (family, out) -> registry.scrape(out, contentType, Set.of(family.getMetadata().getPrometheusName())))));
         } catch (RuntimeException | Error e) {
             body.completeExceptionally(e);
         }

@@ -4,11 +4,13 @@ import io.emqxclientmonitor.events.DisconnectReason;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * The last N connect/drop events of a client, in two primitive arrays so that memory stays flat and small
- * (10 bytes per slot) even with 100,000 monitored clients.
+ * (9 bytes per slot) even with 100,000 monitored clients. The arrays grow with the events up to N: a steady
+ * client with one connect keeps one slot, not N.
  */
 public final class EventRing {
     public enum Kind { CONNECT, DISCONNECT }
@@ -28,20 +30,22 @@ public final class EventRing {
         }
     }
 
-    private static final byte CONNECT = 1;
-    private static final byte ESTIMATED = 2;
+    private static final long[] NO_TIMES = new long[0];
+    private static final byte[] NO_FLAGS = new byte[0];
+    private static final int CONNECT = 1;
+    private static final int ESTIMATED = 2;
+    /** Above the two flag bits: the reason's index + 1 in DisconnectReason.LABELS, 0 for none. */
+    private static final int REASON_SHIFT = 2;
 
-    private final long[] epochMillis;
-    private final byte[] flags;
-    /** Index + 1 in DisconnectReason.LABELS, 0 for none. */
-    private final byte[] reasons;
+    private final int capacity;
+    private long[] epochMillis = NO_TIMES;
+    private byte[] flags = NO_FLAGS;
+    /** Where the next event goes; equal to the arrays' length while they may still grow. */
     private int next;
     private int size;
 
     public EventRing(int capacity) {
-        epochMillis = new long[Math.max(0, capacity)];
-        flags = new byte[Math.max(0, capacity)];
-        reasons = new byte[Math.max(0, capacity)];
+        this.capacity = Math.max(0, capacity);
     }
 
     public void add(Kind kind, Instant at) {
@@ -53,14 +57,27 @@ public final class EventRing {
     }
 
     public void add(Kind kind, Instant at, boolean estimated, String reason) {
-        if (epochMillis.length == 0) {
+        if (capacity == 0) {
             return;
         }
+        if (size == epochMillis.length && size < capacity) {
+            // never wrapped yet (next == size): growing keeps the order
+            int grown = Math.min(capacity, Math.max(2, size * 2));
+            epochMillis = Arrays.copyOf(epochMillis, grown);
+            flags = Arrays.copyOf(flags, grown);
+        }
+        if (next == epochMillis.length) {
+            next = 0;
+        }
         epochMillis[next] = at.toEpochMilli();
-        flags[next] = (byte) ((kind == Kind.CONNECT ? CONNECT : 0) | (estimated ? ESTIMATED : 0));
-        reasons[next] = (byte) (reason == null ? 0 : DisconnectReason.index(DisconnectReason.label(reason)) + 1);
-        next = (next + 1) % epochMillis.length;
+        flags[next] = (byte) ((kind == Kind.CONNECT ? CONNECT : 0) | (estimated ? ESTIMATED : 0)
+                | reasonCode(reason) << REASON_SHIFT);
+        next++;
         size = Math.min(size + 1, epochMillis.length);
+    }
+
+    private static int reasonCode(String reason) {
+        return reason == null ? 0 : DisconnectReason.index(DisconnectReason.label(reason)) + 1;
     }
 
     /** The reason of the drop added last, now that EMQX told it (the drop itself is not counted again). */
@@ -68,7 +85,7 @@ public final class EventRing {
         for (int i = 1; i <= size; i++) {
             int slot = (next - i + epochMillis.length) % epochMillis.length;
             if ((flags[slot] & CONNECT) == 0) {
-                reasons[slot] = (byte) (DisconnectReason.index(DisconnectReason.label(reason)) + 1);
+                flags[slot] = (byte) ((flags[slot] & (CONNECT | ESTIMATED)) | reasonCode(reason) << REASON_SHIFT);
                 return;
             }
         }
@@ -82,9 +99,14 @@ public final class EventRing {
             int slot = (start + i) % epochMillis.length;
             events.add(new Event((flags[slot] & CONNECT) != 0 ? Kind.CONNECT : Kind.DISCONNECT,
                     Instant.ofEpochMilli(epochMillis[slot]), (flags[slot] & ESTIMATED) != 0,
-                    reasons[slot] == 0 ? null : DisconnectReason.LABELS.get(reasons[slot] - 1)));
+                    reason(flags[slot])));
         }
         events.sort(java.util.Comparator.comparing(Event::at));
         return events;
+    }
+
+    private static String reason(byte flags) {
+        int code = (flags & 0xff) >>> REASON_SHIFT;
+        return code == 0 ? null : DisconnectReason.LABELS.get(code - 1);
     }
 }

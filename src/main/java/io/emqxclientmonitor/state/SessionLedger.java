@@ -9,10 +9,12 @@ package io.emqxclientmonitor.state;
  */
 final class SessionLedger {
     static final int CAPACITY = 8;
-    private final long[] started = new long[CAPACITY];
-    private final long[] ended = new long[CAPACITY];
-    /** Per slot of {@link #ended}: the drop was counted without EMQX's reason ({@code unknown}). */
-    private final boolean[] endedWithoutReason = new boolean[CAPACITY];
+    private static final long[] EMPTY = new long[0];
+    /** Each ring grows up to {@link #CAPACITY} as sessions come: a steady client keeps one slot of each. */
+    private long[] started = EMPTY;
+    private long[] ended = EMPTY;
+    /** Bit i: the drop in slot i of {@link #ended} was counted without EMQX's reason ({@code unknown}). */
+    private int endedWithoutReason;
     private int nextStarted;
     private int nextEnded;
     /** The newest connected_at pushed out of each ring: anything up to it is taken as known. */
@@ -29,10 +31,18 @@ final class SessionLedger {
 
     void markStarted(long connectedAt) {
         if (!started(connectedAt)) {
+            if (nextStarted == started.length && started.length < CAPACITY) {
+                started = grown(started);
+            }
             startedForgotten = Math.max(startedForgotten, started[nextStarted]);
             started[nextStarted] = connectedAt;
             nextStarted = (nextStarted + 1) % CAPACITY;
         }
+    }
+
+    /** The ring fills slot 0, 1, … before it wraps, so a ring shorter than CAPACITY grows at its end. */
+    private static long[] grown(long[] ring) {
+        return java.util.Arrays.copyOf(ring, Math.min(CAPACITY, Math.max(1, ring.length * 2)));
     }
 
     void markEnded(long connectedAt) {
@@ -42,18 +52,21 @@ final class SessionLedger {
     /** @param withoutReason the drop was counted as {@code unknown}: its reason may still arrive */
     void markEnded(long connectedAt, boolean withoutReason) {
         if (!ended(connectedAt)) {
+            if (nextEnded == ended.length && ended.length < CAPACITY) {
+                ended = grown(ended);
+            }
             endedForgotten = Math.max(endedForgotten, ended[nextEnded]);
             ended[nextEnded] = connectedAt;
-            endedWithoutReason[nextEnded] = withoutReason;
+            endedWithoutReason = withoutReason ? endedWithoutReason | 1 << nextEnded : endedWithoutReason & ~(1 << nextEnded);
             nextEnded = (nextEnded + 1) % CAPACITY;
         }
     }
 
     /** The session ended and its drop was counted as {@code unknown}; true once at most (the reason is then known). */
     boolean takeReasonSlot(long connectedAt) {
-        for (int i = 0; i < CAPACITY; i++) {
-            if (connectedAt != 0 && ended[i] == connectedAt && endedWithoutReason[i]) {
-                endedWithoutReason[i] = false;
+        for (int i = 0; i < ended.length; i++) {
+            if (connectedAt != 0 && ended[i] == connectedAt && (endedWithoutReason & 1 << i) != 0) {
+                endedWithoutReason &= ~(1 << i);
                 return true;
             }
         }

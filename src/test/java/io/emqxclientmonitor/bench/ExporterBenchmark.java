@@ -48,6 +48,10 @@ import java.util.regex.Pattern;
  *     flags, 1 and 20 concurrent scrapers, with EMQX up and during an outage (polls failing every second);</li>
  * <li>process: the packaged application in its own JVM ({@code java -cp … Application}, heap {@code -Xmx} as
  *     given): time from process start to the first successful poll, heap after GC ({@code jcmd GC.run}) and RSS;</li>
+ * <li>heap: the same process at 1,000, 10,000 and 100,000 clients after the first poll and a scrape: heap after GC,
+ *     bytes per monitored client (the slope between two sizes) and the largest classes of the heap histogram
+ *     ({@code jcmd GC.class_histogram}) per client; {@code -Dbench.heapDump=file.hprof} also dumps the largest;
+ *     not in the default set;</li>
  * <li>soak: heap after GC over minutes of failing polls every second ({@code -Dbench.soakSeconds}, default 180);</li>
  * <li>patterns: a {@code like_clientid} scan ({@code emqx.clients.like}) matching 1,000, 10,000 and all 100,000 clients,
  *     against the same 1,000 ids listed explicitly: requests, bytes EMQX sent, poll duration.</li>
@@ -89,6 +93,9 @@ class ExporterBenchmark {
             }
             if (only.contains("process")) {
                 ownProcess();
+            }
+            if (only.contains("heap")) {
+                heapPerClient();
             }
             if (only.contains("soak")) {
                 soak(Integer.getInteger("bench.soakSeconds", 180));
@@ -433,6 +440,72 @@ class ExporterBenchmark {
         }
     }
 
+    // ------------------------------------------------------------------------------------------------ heap
+
+    private void heapPerClient() throws Exception {
+        line("");
+        line("## Heap per monitored client");
+        line("");
+        line("The application in its own JVM (`-Xmx1024m`, G1) after the first poll and a scrape; `jcmd GC.run`, then"
+                + " `GC.heap_info` and `GC.class_histogram`, with no poll running (the least of 4 samples 2 s apart). Bytes per"
+                + " client: the slope from 1,000 to the given size.");
+        line("");
+        line("| monitored clients | heap after GC | bytes per client |");
+        line("|---:|---:|---:|");
+        String classpath = jarClasspath();
+        long[] sizes = {1_000, 10_000, 100_000};
+        long firstHeapKb = 0;
+        String largestHistogram = "";
+        for (long monitored : sizes) {
+            // no second poll: the figure is what stays between polls, not a poll's records in flight
+            Process process = startExporter(classpath, (int) monitored, 1024, List.of(),
+                    Map.of("monitor.poll-interval-seconds", "3600"), "heap-" + monitored);
+            try {
+                untilFirstPoll(process, "heap-" + monitored, Duration.ofSeconds(120));
+                // a whole scrape, however long it takes cold: a rendering still running would be counted as heap
+                if (scrapeBody(port(process), Duration.ofSeconds(120)) == null) {
+                    throw new IllegalStateException("no /metrics from the exporter; see target/bench-exporter-heap-" + monitored + ".log");
+                }
+                // a rendering or a response still being written holds the whole body (~1.5 KB per client): the
+                // least of a few samples
+                long heapKb = Long.MAX_VALUE;
+                String histogram = "";
+                for (int sample = 0; sample < 4; sample++) {
+                    Thread.sleep(2000);
+                    jcmd(process.pid(), "GC.run");
+                    long sampled = heapUsedKb(jcmd(process.pid(), "GC.heap_info"));
+                    if (sampled < heapKb) {
+                        heapKb = sampled;
+                        histogram = jcmd(process.pid(), "GC.class_histogram");
+                    }
+                }
+                if (System.getProperty("bench.heapDump") != null && monitored == sizes[sizes.length - 1]) {
+                    System.out.println(jcmd(process.pid(), "GC.heap_dump " + System.getProperty("bench.heapDump")));
+                }
+                if (monitored == sizes[0]) {
+                    firstHeapKb = heapKb;
+                }
+                String perClient = monitored == sizes[0] ? "–"
+                        : String.format(Locale.ROOT, "%,.0f", (heapKb - firstHeapKb) * 1024.0 / (monitored - sizes[0]));
+                line("| %,d | %.1f MB | %s |", monitored, heapKb / 1024.0, perClient);
+                Files.writeString(Path.of("target", "bench-heap-histogram-" + monitored + ".txt"), histogram);
+                largestHistogram = histogram;
+            } finally {
+                stop(process);
+            }
+        }
+        line("");
+        line("Largest classes at %,d clients (instances and bytes per client):", sizes[sizes.length - 1]);
+        line("");
+        line("| class | instances per client | bytes per client |");
+        line("|---|---:|---:|");
+        Matcher row = Pattern.compile("(?m)^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)").matcher(largestHistogram);
+        for (int shown = 0; shown < 15 && row.find(); shown++) {
+            double n = sizes[sizes.length - 1];
+            line("| `%s` | %.2f | %.0f |", row.group(3), Long.parseLong(row.group(1)) / n, Long.parseLong(row.group(2)) / n);
+        }
+    }
+
     private final Map<Process, Integer> ports = new HashMap<>();
     private final Map<Process, Long> starts = new HashMap<>();
 
@@ -444,7 +517,7 @@ class ExporterBenchmark {
         command.addAll(jvmOptions);
         Map<String, String> properties = exporterProperties(clientsFile(monitored), extra);
         properties.put("camel.server.port", Integer.toString(port));
-        properties.put("monitor.poll-interval-seconds", "15");
+        properties.put("monitor.poll-interval-seconds", extra.getOrDefault("monitor.poll-interval-seconds", "15"));
         properties.put("monitor.first-poll-delay-ms", "0");
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-cp", classpath, "io.emqxclientmonitor.Application"));
@@ -462,6 +535,11 @@ class ExporterBenchmark {
 
     /** Seconds from the process start to the first /metrics with up 1. */
     private double untilFirstPoll(Process process, String name) throws InterruptedException {
+        return untilFirstPoll(process, name, Duration.ofSeconds(5));
+    }
+
+    /** @param scrapeTimeout a scrape given up on leaves its response unread, which may hold the exposition a while */
+    private double untilFirstPoll(Process process, String name, Duration scrapeTimeout) throws InterruptedException {
         long start = starts.get(process);
         String metrics = null;
         while (metrics == null || !UP.matcher(metrics).find()) {
@@ -469,7 +547,7 @@ class ExporterBenchmark {
                 throw new IllegalStateException("the exporter did not poll; see target/bench-exporter-" + name + ".log");
             }
             Thread.sleep(20);
-            metrics = tryScrape(port(process));
+            metrics = scrapeBody(port(process), scrapeTimeout);
         }
         return (System.nanoTime() - start) / 1e9;
     }
@@ -508,9 +586,13 @@ class ExporterBenchmark {
     }
 
     private String tryScrape(int port) {
+        return scrapeBody(port, Duration.ofSeconds(5));
+    }
+
+    private String scrapeBody(int port, Duration timeout) {
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                    .timeout(timeout).build(), HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 ? response.body() : null;
         } catch (IOException e) {
             return null;
@@ -526,8 +608,10 @@ class ExporterBenchmark {
     }
 
     private static String jcmd(long pid, String command) throws Exception {
-        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                Long.toString(pid), command).redirectErrorStream(true).start();
+        List<String> arguments = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid)));
+        arguments.addAll(List.of(command.split(" ")));
+        Process jcmd = new ProcessBuilder(arguments).redirectErrorStream(true).start();
         String output = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         jcmd.waitFor(60, TimeUnit.SECONDS);
         return output;

@@ -101,9 +101,14 @@ final class PollDriver {
 
     /** The exposition of /metrics (text format), rendered as the metrics route does: the collector and the broker meters. */
     String scrape() {
+        return scrape(MetricFlags.ALL);
+    }
+
+    /** The same with these metric flags. */
+    String scrape(MetricFlags flags) {
         io.micrometer.prometheusmetrics.PrometheusMeterRegistry meters =
                 new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
-        meters.getPrometheusRegistry().register(new io.emqxclientmonitor.metrics.ClientMetricsCollector(tracker, MetricFlags.ALL));
+        meters.getPrometheusRegistry().register(new io.emqxclientmonitor.metrics.ClientMetricsCollector(tracker, flags));
         for (BrokerState broker : tracker.brokers()) {
             io.emqxclientmonitor.metrics.BrokerMeters.register(meters, broker);
         }
