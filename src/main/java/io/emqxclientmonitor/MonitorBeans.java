@@ -48,7 +48,7 @@ import java.util.function.Function;
 
 /**
  * Binds the beans the YAML routes name: {@code emqxPoll}, {@code clientTracker}, {@code metricsRegistry},
- * {@code metricsEndpoint}, {@code healthSteps}, {@code countRetriedRequest}, {@code clientsApi}, {@code apiJson}.
+ * {@code metricsEndpoint}, {@code healthSteps}, {@code countEmqxRequest} (also as {@code countRetriedRequest}), {@code clientsApi}, {@code apiJson}.
  * Configuration flows in from Camel's properties (application.properties, env, -D). Restores the state file
  * before the first poll and adds the services that write it and that watch the clients files.
  * <p>
