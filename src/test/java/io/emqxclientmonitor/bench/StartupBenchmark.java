@@ -194,17 +194,18 @@ class StartupBenchmark {
                 return new double[]{started, 0, 0, 0};
             }
             List<Double> perSecond = new ArrayList<>();
-            long last = cpuTicks(process.pid());
+            long jvm = jvmPid(process);
+            long last = cpuTicks(jvm);
             for (int i = 0; i < seconds; i++) {
                 Thread.sleep(1000);
                 scrape(port);
-                long now = cpuTicks(process.pid());
+                long now = cpuTicks(jvm);
                 perSecond.add((now - last) / 100.0); // USER_HZ
                 last = now;
             }
             double first = perSecond.subList(0, 3).stream().mapToDouble(Double::doubleValue).average().orElse(0);
             double warm = perSecond.subList(19, 24).stream().mapToDouble(Double::doubleValue).average().orElse(0);
-            return new double[]{started, rssKb(process.pid()) / 1024.0, first, warm};
+            return new double[]{started, rssKb(jvm) / 1024.0, first, warm};
         } finally {
             process.destroy();
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
@@ -440,7 +441,16 @@ class StartupBenchmark {
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
-    /** RSS of the JVM: the launcher execs java, so the pid is the JVM's ({@code env} execs too). */
+    /**
+     * The JVM's pid: {@code env} execs, but the launcher runs java as its child when it uses an archive (to see a
+     * crash), so the JVM is the process itself or its java descendant.
+     */
+    private static long jvmPid(Process process) {
+        return process.descendants().filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false))
+                .mapToLong(ProcessHandle::pid).findFirst().orElse(process.pid());
+    }
+
+    /** RSS of a process. */
     private static long rssKb(long pid) throws IOException {
         for (String l : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
             if (l.startsWith("VmRSS:")) {

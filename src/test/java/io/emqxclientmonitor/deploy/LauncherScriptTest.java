@@ -47,6 +47,7 @@ class LauncherScriptTest {
         Files.writeString(java, String.join("\n", "#!/bin/sh",
                 "for a in \"$@\"; do echo \"$a\"; done >> \"$FAKE_JAVA_LOG\"",
                 "echo --- >> \"$FAKE_JAVA_LOG\"",
+                "echo \"${MALLOC_ARENA_MAX:-unset}\" > \"$FAKE_JAVA_LOG.env\"",
                 "mode=", "for a in \"$@\"; do case \"$a\" in -XX:AOTMode=*) mode=${a#*=};; esac; done",
                 "for a in \"$@\"; do case \"$a\" in -XX:ArchiveClassesAtExit=*|-XX:AOTCacheOutput=*)"
                         + " [ \"${FAKE_JAVA_WRITES:-yes}\" = yes ] && echo archive > \"${a#*=}\";;"
@@ -124,6 +125,22 @@ class LauncherScriptTest {
         assertFalse(has(second.last(), "-XX:ArchiveClassesAtExit="));
         Run server = run(Map.of(), "--cfg", "config.yaml");
         assertTrue(server.last().contains("-XX:SharedArchiveFile=" + written.get(0)), server.last().toString());
+    }
+
+    @Test
+    @DisplayName("with an archive the JVM maps it where it was written (no relocation: its read-only pages stay shared "
+            + "file pages), and glibc gets two malloc arenas unless MALLOC_ARENA_MAX is set")
+    void archiveMappedInPlaceAndTwoMallocArenas() throws Exception {
+        run(Map.of(), "check");
+        Run server = run(Map.of(), "--cfg", "config.yaml");
+        int archive = server.last().indexOf(server.last().stream().filter(a -> a.startsWith("-XX:SharedArchiveFile=")).findFirst().orElseThrow());
+        assertEquals(List.of("-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0"), server.last().subList(archive - 2, archive));
+        assertEquals("2", Files.readString(dir.resolve("java.log.env")).trim());
+
+        run(Map.of("MALLOC_ARENA_MAX", "8"), "--cfg", "config.yaml");
+        assertEquals("8", Files.readString(dir.resolve("java.log.env")).trim());
+        Run plain = run(Map.of("ECM_CDS", "off"), "--cfg", "config.yaml");
+        assertFalse(has(plain.last(), "-XX:ArchiveRelocationMode"), plain.last().toString());
     }
 
     @Test
