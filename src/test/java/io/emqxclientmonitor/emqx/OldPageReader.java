@@ -22,7 +22,7 @@ import java.util.Map;
  * The oracle: how the fetch route read a page before rows became {@link ClientRow}s and bodies bytes (decode the
  * body as UTF-8 with U+FFFD replacement, Jackson's char parser, a {@code HashMap} per row). Kept test-side only.
  */
-final class OldPageReader {
+public final class OldPageReader {
     private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxNestingDepth(ClientsPage.MAX_NESTING_DEPTH).build())
@@ -32,7 +32,7 @@ final class OldPageReader {
     }
 
     /** The page as the old route read it (convertBodyTo Reader UTF-8, then unmarshal); null for a JSON null. */
-    static ClientsPage read(byte[] body) throws IOException {
+    public static ClientsPage read(byte[] body) throws IOException {
         OldPage old = MAPPER.readerFor(OldPage.class)
                 .readValue(new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8));
         return old == null ? null : old.page();
