@@ -21,9 +21,12 @@ public final class PageBody {
     /** Chars decoded per step while checking: the check allocates this much, whatever the body's size. */
     private static final int CHECK_CHUNK = 8192;
 
-    /** The body as {@code byte[]} when it is well-formed UTF-8 that Jackson reads as UTF-8, else a {@link Reader}. */
+    /**
+     * The body as {@code byte[]} when it is well-formed UTF-8 that Jackson reads as UTF-8, else a {@link Reader};
+     * no body stays none (as convertBodyTo left it).
+     */
     public Object bytesIfUtf8(InputStream body) throws IOException {
-        return choose(body.readAllBytes());
+        return body == null ? null : choose(body.readAllBytes());
     }
 
     /** @see #bytesIfUtf8(InputStream) */
