@@ -147,6 +147,7 @@ public class MonitorBeans implements CamelConfiguration {
                         .read(config.brokers(), eventFeeds, context), events);
         registry.bind("apiJson", ApiJson.mapper());
         registry.bind("emqxPageJson", io.emqxclientmonitor.emqx.ClientsPage.mapper());
+        registry.bind("emqxPageBody", new io.emqxclientmonitor.emqx.PageBody());
         if (!export) {
             keepHistory(context, config, tracker, loader.stateFileReadOnly());
         }

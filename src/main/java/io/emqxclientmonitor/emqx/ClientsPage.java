@@ -11,16 +11,15 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * One answer of {@code GET /api/v5/clients}, read by the fetch route's {@code unmarshal} straight from the
- * stream: each row keeps only the fields {@link ClientRecordParser} reads (EMQX sends some 45 per client), the
- * rest is skipped without being built. The kept values are what Jackson's untyped reading would give (String,
- * Boolean, Integer/Long/BigInteger, Double, null; a list or object where a value was expected becomes an empty
- * one), so every row reads exactly as from a full {@code Map}. Anything that is not a row object stays as read
+ * One answer of {@code GET /api/v5/clients}, read by the fetch route's {@code unmarshal} (bytes or text, see
+ * {@link PageBody}): each row keeps only the fields {@link ClientRecordParser} reads (EMQX sends some 45 per
+ * client), as a compact {@link ClientRow}; the rest is skipped without being built. The kept values are what
+ * Jackson's untyped reading would give (String, Boolean, Integer/Long/BigInteger, Double, null; a list or object
+ * where a value was expected becomes an empty one), so every row reads exactly as from a full {@code Map}. Anything that is not a row object stays as read
  * (a number, a string, null) and is skipped later. Not JSON at all: Jackson's parse error, as before.
  *
  * @param data    the rows, or null when the answer has no {@code data} list
@@ -80,16 +79,17 @@ public record ClientsPage(List<Object> data, Boolean hasNext, Long count) {
         }
 
         private static Map<String, Object> row(JsonParser p) throws IOException {
-            Map<String, Object> row = new HashMap<>(64);
+            ClientRow.Builder row = new ClientRow.Builder();
             for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
                 JsonToken token = p.nextToken();
-                if (ClientRecordParser.FIELDS.contains(field)) {
-                    row.put(field, scalarOrEmpty(p, token));
+                int index = ClientRow.indexOf(field);
+                if (index >= 0) {
+                    row.put(index, scalarOrEmpty(p, token));
                 } else {
                     p.skipChildren();
                 }
             }
-            return row;
+            return row.build();
         }
 
         private static final class Meta {
