@@ -43,7 +43,8 @@ class LauncherScriptTest {
         jdk = Files.createDirectories(dir.resolve("jdk" + feature + "/bin")).getParent();
         Files.writeString(jdk.resolve("release"), "IMPLEMENTOR=\"test\"\nJAVA_VERSION=\"" + feature + ".0.2\"\n");
         Path java = jdk.resolve("bin/java");
-        // writes what a training run names: the AppCDS archive, the AOT configuration (record), the AOT cache (create)
+        // writes what a training run names: the AppCDS archive, the AOT configuration (record), the AOT cache (create);
+        // as the demo, prints how to check its simulator (FAKE_DEMO_BANNER=no: not) and runs a little while
         Files.writeString(java, String.join("\n", "#!/bin/sh",
                 "for a in \"$@\"; do echo \"$a\"; done >> \"$FAKE_JAVA_LOG\"",
                 "echo --- >> \"$FAKE_JAVA_LOG\"",
@@ -54,6 +55,9 @@ class LauncherScriptTest {
                         + " -XX:AOTConfiguration=*) [ \"$mode\" = record ] && echo conf > \"${a#*=}\";;"
                         + " -XX:AOTCache=*) [ \"$mode\" = create ] && echo cache > \"${a#*=}\" && echo created;; esac; done",
                 "[ \"$mode\" = create ] && exit 0",
+                "for a in \"$@\"; do case \"$a\" in demo) [ \"${FAKE_DEMO_BANNER:-yes}\" = yes ] && echo"
+                        + " '    java -Demqx.url=http://127.0.0.1:1/api -Demqx.alias=demo -Dmonitor.state-file= -jar app.jar check';"
+                        + " sleep 1;; check) [ -n \"${FAKE_CHECK_EXIT:-}\" ] && exit \"$FAKE_CHECK_EXIT\";; esac; done",
                 "[ -n \"${FAKE_JAVA_STDERR:-}\" ] && echo \"$FAKE_JAVA_STDERR\" >&2",
                 "echo table", "exit ${FAKE_JAVA_EXIT:-0}", ""));
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -62,6 +66,11 @@ class LauncherScriptTest {
     private record Run(int exit, String stdout, String stderr, List<List<String>> javaCalls) {
         List<String> last() {
             return javaCalls.get(javaCalls.size() - 1);
+        }
+
+        /** train's run of the demo (check's training run comes after it). */
+        List<String> demo() {
+            return javaCalls.stream().filter(call -> call.contains("demo")).findFirst().orElseThrow();
         }
     }
 
@@ -108,7 +117,7 @@ class LauncherScriptTest {
     }
 
     @Test
-    @DisplayName("JDK 17: the first check writes an AppCDS archive, later checks and the server use it")
+    @DisplayName("JDK 17: the first check writes check's AppCDS archive, later checks and (until it has its own) the server use it")
     void jdk17TrainsOnCheckThenUsesTheArchive() throws Exception {
         Run first = run(Map.of(), "check", "--all");
         assertEquals(0, first.exit());
@@ -118,7 +127,7 @@ class LauncherScriptTest {
                 first.last().subList(first.last().size() - 4, first.last().size()));
         List<Path> written = archives();
         assertEquals(1, written.size(), written.toString());
-        assertTrue(written.get(0).getFileName().toString().matches("app-jdk17-.*\\.jsa"), written.toString());
+        assertTrue(written.get(0).getFileName().toString().matches("check-jdk17-.*\\.jsa"), written.toString());
 
         Run second = run(Map.of(), "check");
         assertTrue(second.last().contains("-XX:SharedArchiveFile=" + written.get(0)), second.last().toString());
@@ -156,28 +165,59 @@ class LauncherScriptTest {
         assertTrue(first.last().contains("-XX:AOTMode=create"), first.last().toString());
         List<Path> written = archives().stream().filter(p -> p.toString().endsWith(".aot")).toList();
         assertEquals(1, written.size(), archives().toString());
-        assertTrue(written.get(0).getFileName().toString().matches("app-jdk25-.*\\.aot"), written.toString());
+        assertTrue(written.get(0).getFileName().toString().matches("check-jdk25-.*\\.aot"), written.toString());
         assertFalse(archives().stream().anyMatch(p -> p.toString().contains(".conf") || p.toString().contains(".tmp")),
                 archives().toString());
         assertTrue(run(Map.of(), "check").last().contains("-XX:AOTCache=" + written.get(0)));
     }
 
     @Test
-    @DisplayName("train: a bounded run of the demo writes the archive (to ECM_ARCHIVE when set), which the server then uses")
+    @DisplayName("train: a bounded run of the demo writes the server's archive (to ECM_ARCHIVE when set) and a check against "
+            + "the demo's simulator writes check's (check-NAME next to it); each is used by its own")
     void trainWritesTheArchiveFromTheDemo() throws Exception {
         Path baked = dir.resolve("baked/app.jsa");
+        Path bakedCheck = dir.resolve("baked/check-app.jsa");
         Files.createDirectories(baked.getParent());
         Run train = run(Map.of("ECM_ARCHIVE", baked.toString()), "train");
-        assertEquals(0, train.exit());
-        assertTrue(train.last().contains("demo") && has(train.last(), "-Dcamel.main.duration-max-seconds=")
-                && has(train.last(), "-XX:ArchiveClassesAtExit="), train.last().toString());
-        assertTrue(Files.exists(baked));
+        assertEquals(0, train.exit(), train.stderr());
+        List<String> demo = train.demo();
+        assertTrue(has(demo, "-Dcamel.main.duration-max-seconds=") && has(demo, "-XX:ArchiveClassesAtExit=" + baked + "."),
+                demo.toString());
+        List<String> check = train.javaCalls().stream().filter(c -> c.contains("check")).findFirst().orElseThrow();
+        assertTrue(check.containsAll(List.of("-Demqx.url=http://127.0.0.1:1/api", "-Demqx.alias=demo", "-Dmonitor.state-file="))
+                && has(check, "-XX:ArchiveClassesAtExit=" + bakedCheck + "."), "the demo's own check command: " + check);
+        assertEquals(List.of("-jar", jar.toString(), "check"), check.subList(check.size() - 3, check.size()), check.toString());
         try (var left = Files.list(baked.getParent())) {
-            assertEquals(List.of(baked, Path.of(baked + ".size")), left.sorted().toList(),
-                    "the archive and its size file, no temporary file left");
+            assertEquals(List.of(baked, Path.of(baked + ".size"), bakedCheck, Path.of(bakedCheck + ".size")), left.sorted().toList(),
+                    "the archives and their size files, no temporary file left");
         }
+        assertTrue(train.stdout().contains("wrote " + baked) && train.stdout().contains("wrote " + bakedCheck), train.stdout());
         assertTrue(run(Map.of("ECM_ARCHIVE", baked.toString())).last().contains("-XX:SharedArchiveFile=" + baked));
+        assertTrue(run(Map.of("ECM_ARCHIVE", baked.toString()), "check").last().contains("-XX:SharedArchiveFile=" + bakedCheck));
         assertEquals(1, run(Map.of("FAKE_JAVA_WRITES", "no"), "train").exit(), "no archive written is a failed training");
+    }
+
+    @Test
+    @DisplayName("train: when check's part fails (it exits 2, or the demo printed no check command) the server's archive is kept, "
+            + "one line says check has none, and check uses the server's")
+    void trainWithoutCheckArchiveKeepsTheServers() throws Exception {
+        Run failedCheck = run(Map.of("FAKE_CHECK_EXIT", "2"), "train");
+        assertEquals(0, failedCheck.exit(), failedCheck.stderr());
+        assertEquals(1, archives().size(), archives().toString());
+        Path server = theArchive();
+        assertTrue(server.getFileName().toString().startsWith("app-jdk17-"), server.toString());
+        assertEquals(1, failedCheck.stderr().lines().filter(l -> l.contains("no archive for check")).count(), failedCheck.stderr());
+        assertTrue(failedCheck.stderr().contains("exited with code 2"), failedCheck.stderr());
+
+        Run noBanner = run(Map.of("FAKE_DEMO_BANNER", "no"), "train");
+        assertEquals(0, noBanner.exit());
+        assertTrue(noBanner.stderr().contains("printed no check command"), noBanner.stderr());
+        assertEquals(1, archives().size(), archives().toString());
+        Run check = run(Map.of(), "check");
+        assertTrue(has(check.last(), "-XX:ArchiveClassesAtExit="), "a writable cache: check writes its own " + check.last());
+        assertEquals(2, archives().size(), archives().toString());
+        Run baked = run(Map.of("ECM_ARCHIVE", server.toString()), "check");
+        assertTrue(baked.last().contains("-XX:SharedArchiveFile=" + server), "no check archive baked: the server's " + baked.last());
     }
 
     @Test
@@ -322,13 +362,20 @@ class LauncherScriptTest {
     @DisplayName("ECM_ARCHIVE with a size file (train writes one) is used only when it matches")
     void aPrebuiltArchiveIsCheckedAgainstItsSizeFile() throws Exception {
         Path baked = dir.resolve("app.jsa");
+        Path bakedCheck = dir.resolve("check-app.jsa");
         run(Map.of("ECM_ARCHIVE", baked.toString()), "train");
-        assertTrue(Files.exists(Path.of(baked + ".size")));
-        assertTrue(run(Map.of("ECM_ARCHIVE", baked.toString()), "check").last().contains("-XX:SharedArchiveFile=" + baked));
+        assertTrue(Files.exists(Path.of(baked + ".size")) && Files.exists(Path.of(bakedCheck + ".size")));
+        assertTrue(run(Map.of("ECM_ARCHIVE", baked.toString()), "check").last().contains("-XX:SharedArchiveFile=" + bakedCheck));
+        Files.writeString(bakedCheck, "a");
+        Run checkTruncated = run(Map.of("ECM_ARCHIVE", baked.toString()), "check");
+        assertTrue(checkTruncated.last().contains("-XX:SharedArchiveFile=" + baked), "the server's instead: " + checkTruncated.last());
+        assertTrue(checkTruncated.stderr().contains("not matching its size file") && checkTruncated.stderr().contains(bakedCheck.toString())
+                && checkTruncated.stderr().lines().count() == 1, checkTruncated.stderr());
         Files.writeString(baked, "a");
         Run truncated = run(Map.of("ECM_ARCHIVE", baked.toString()), "check");
         assertFalse(has(truncated.last(), "-XX:SharedArchiveFile="), truncated.last().toString());
-        assertTrue(truncated.stderr().contains("ECM_ARCHIVE"), truncated.stderr());
+        assertTrue(truncated.stderr().contains("ECM_ARCHIVE") && truncated.stderr().lines().count() == 1, "both named in one line: " + truncated.stderr());
+        assertFalse(has(run(Map.of("ECM_ARCHIVE", baked.toString())).last(), "-XX:SharedArchiveFile="));
     }
 
     @Test
@@ -344,10 +391,10 @@ class LauncherScriptTest {
     @Test
     @DisplayName("train: the demo gets one --listen, the caller's if given, else a port the launcher chose (not a fixed one)")
     void trainListensWhereAsked() throws Exception {
-        List<String> own = run(Map.of(), "train", "--listen", "127.0.0.1:19440").last();
+        List<String> own = run(Map.of(), "train", "--listen", "127.0.0.1:19440").demo();
         assertEquals(1, own.stream().filter("--listen"::equals).count(), own.toString());
         assertTrue(own.contains("127.0.0.1:19440"), own.toString());
-        List<String> chosen = run(Map.of(), "train").last();
+        List<String> chosen = run(Map.of(), "train").demo();
         String address = chosen.get(chosen.indexOf("--listen") + 1);
         assertFalse(address.endsWith(":19671"), address);
     }
