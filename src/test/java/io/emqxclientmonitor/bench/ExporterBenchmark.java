@@ -156,10 +156,10 @@ class ExporterBenchmark {
         }
     }
 
-    /** ceil(bytes of every "&clientid=<id>" / room left on an 8000-byte request line), the floor for any batching. */
+    /** ceil(bytes of every "&clientid=<id>" / room left on an 8000-byte request line with fields=), the floor for any batching. */
     private int fewestRequests(int monitored) {
         String rawPath = "/api/v5/clients";
-        int fixed = ClientsQuery.requestLineLength(rawPath, ClientsQuery.page(10000, 1000, List.of()));
+        int fixed = ClientsQuery.requestLineLength(rawPath, ClientsQuery.page(10000, 1000, List.of(), true));
         int room = 8000 - fixed;
         long bytes = (long) monitored * ("&clientid=".length() + ID_LENGTH);
         return (int) Math.ceil(bytes / (double) room);
