@@ -231,6 +231,24 @@ class LauncherScriptTest {
     }
 
     @Test
+    @DisplayName("every new jar gets new archives; the cache keeps the newest three of a kind, so upgrades do not fill the disk")
+    void theCacheKeepsThreeArchivesOfAKind() throws Exception {
+        for (int build = 1; build <= 5; build++) {
+            Files.writeString(jar, "jar build " + build); // another size: another key
+            Run check = run(Map.of(), "check");
+            assertTrue(has(check.last(), "-XX:ArchiveClassesAtExit="), "build " + build + ": " + check.last());
+            Thread.sleep(1100); // ls -t orders by modification time, to the second on some file systems
+        }
+        List<Path> left = archives();
+        assertEquals(3, left.size(), left.toString());
+        try (var sizes = Files.list(cache)) {
+            assertEquals(3, sizes.filter(p -> p.toString().endsWith(".size")).count(), "no size file outlives its archive");
+        }
+        Run newest = run(Map.of(), "check");
+        assertTrue(has(newest.last(), "-XX:SharedArchiveFile="), "the newest is kept and used: " + newest.last() + " " + left);
+    }
+
+    @Test
     @DisplayName("the server never trains: without an archive it is a plain java -jar with the defaults")
     void theServerDoesNotTrain() throws Exception {
         Run server = run(Map.of());
