@@ -8,6 +8,7 @@ import io.emqxclientmonitor.config.SettingSources;
 import io.emqxclientmonitor.config.Utf8ReadAsLatin1;
 import io.emqxclientmonitor.config.MonitorConfig;
 import io.emqxclientmonitor.emqx.AbandonPollsOnStop;
+import io.emqxclientmonitor.emqx.BrokerPollThreads;
 import io.emqxclientmonitor.events.EventFeeds;
 import io.emqxclientmonitor.events.EventIntake;
 import io.emqxclientmonitor.emqx.EmqxEndpoints;
@@ -123,6 +124,8 @@ public class MonitorBeans implements CamelConfiguration {
         registry.bind("metricsEndpoint", scrapes);
         registry.bind("emqxPoll", new EmqxPollSteps(tracker, new EmqxEndpoints(registry), config.pollInterval()));
         context.addLifecycleStrategy(new AbandonPollsOnStop());
+        context.getExecutorServiceManager().registerThreadPoolProfile(
+                BrokerPollThreads.profile(config.brokers().size()));
         RouteEditGuard.install(context);
         HttpSurface.install(context, settings::value);
         BasicAuthGuard.protect(context);

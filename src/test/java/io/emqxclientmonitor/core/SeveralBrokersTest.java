@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** One exporter, two brokers, each with its own credentials and clients; one broker's outage does not touch the other. */
 class SeveralBrokersTest {
@@ -56,6 +57,43 @@ class SeveralBrokersTest {
                 assertEquals(0, metrics.valueOf("emqx_client_monitor_poll_errors_total", "broker=\"eu\",reason=\"auth\""));
             }
         }
+    }
+
+    @Test
+    void theTimerPollsEachBrokerOnAThreadOfItsOwnAndKeepsNoMoreThreadsThanBrokers() throws Exception {
+        SteppedClock clock = new SteppedClock(Fleets.START);
+        Fleet fleet = new Fleet(clock);
+        fleet.add("sensor-1").publish(3, 0, 10);
+        try (EmqxSimulator eu = new EmqxSimulator(fleet, SimulatorOptions.defaults()).start();
+             EmqxSimulator us = new EmqxSimulator(fleet, SimulatorOptions.defaults()).start()) {
+            Map<String, String> properties = RunningExporter.defaults(eu);
+            properties.remove("emqx.url");
+            properties.put("emqx.brokers", "eu,us");
+            for (EmqxSimulator broker : java.util.List.of(eu, us)) {
+                String name = broker == eu ? "eu" : "us";
+                properties.put("emqx.broker." + name + ".url", broker.apiUrl());
+                properties.put("emqx.broker." + name + ".api.key", broker.options().apiKey());
+                properties.put("emqx.broker." + name + ".api.secret", broker.options().apiSecret());
+                properties.put("emqx.broker." + name + ".clients", "kitchen=sensor-1");
+            }
+            properties.put("monitor.poll-interval-seconds", "1");
+            properties.put("monitor.first-poll-delay-ms", "0");
+            long before = splitThreads();
+            try (RunningExporter exporter = RunningExporter.start(properties, clock)) {
+                for (int i = 0; i < 300 && (eu.requests().count() < 12 || us.requests().count() < 12); i++) {
+                    Thread.sleep(50);
+                }
+                assertTrue(eu.requests().count() >= 12 && us.requests().count() >= 12, "twelve timer polls of each broker");
+                long threads = splitThreads() - before;
+                assertTrue(threads >= 1 && threads <= 2,
+                        threads + " threads for the split over 2 brokers (Camel's default profile grows to 10)");
+            }
+        }
+    }
+
+    private static long splitThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().endsWith(" - Split")).count();
     }
 
     @Test
