@@ -249,6 +249,41 @@ class LauncherScriptTest {
     }
 
     @Test
+    @DisplayName("paths with spaces (a home like '/home/Jane Doe'): the cache dir, the crash-report path and ECM_ARCHIVE reach the JVM as one word each")
+    void pathsWithSpacesStayWhole() throws Exception {
+        Path spaced = dir.resolve("Jane Doe/cache");
+        Run check = run(Map.of("ECM_CACHE_DIR", spaced.toString()), "check");
+        assertEquals(0, check.exit(), check.stderr());
+        assertTrue(check.last().stream().anyMatch(a -> a.startsWith("-XX:ArchiveClassesAtExit=" + spaced + "/check-jdk17-")), check.last().toString());
+        List<String> next = run(Map.of("ECM_CACHE_DIR", spaced.toString()), "check").last();
+        assertTrue(next.stream().anyMatch(a -> a.startsWith("-XX:SharedArchiveFile=" + spaced + "/check-jdk17-")), "the archive written is used: " + next);
+        assertTrue(next.contains("-XX:ErrorFile=" + spaced + "/hs_err_pid%p.log"), "crash reports into the existing cache dir: " + next);
+
+        Path baked = dir.resolve("my image/app.jsa");
+        Files.createDirectories(baked.getParent());
+        Run train = run(Map.of("ECM_ARCHIVE", baked.toString()), "train");
+        assertEquals(0, train.exit(), train.stderr());
+        assertTrue(Files.exists(baked) && Files.exists(baked.resolveSibling("check-app.jsa")), train.stdout());
+        jdk(25);
+        Run aot = run(Map.of("ECM_CACHE_DIR", spaced.toString()), "check");
+        assertTrue(aot.javaCalls().get(0).stream().anyMatch(a -> a.startsWith("-XX:AOTConfiguration=" + spaced + "/")), aot.javaCalls().toString());
+    }
+
+    @Test
+    @DisplayName("pruning the cache dir removes only archives with our size file: another file of a like name stays")
+    void pruningSparesFilesThatAreNotOurs() throws Exception {
+        Files.createDirectories(cache);
+        Path foreign = Files.writeString(cache.resolve("check-jdk17-myown.jsa"), "someone else's");
+        Files.setLastModifiedTime(foreign, java.nio.file.attribute.FileTime.fromMillis(0));
+        for (int build = 1; build <= 4; build++) {
+            Files.writeString(jar, "jar build " + build);
+            run(Map.of(), "check");
+            Thread.sleep(1100);
+        }
+        assertTrue(Files.exists(foreign), archives().toString());
+    }
+
+    @Test
     @DisplayName("the server never trains: without an archive it is a plain java -jar with the defaults")
     void theServerDoesNotTrain() throws Exception {
         Run server = run(Map.of());
@@ -430,17 +465,19 @@ class LauncherScriptTest {
     }
 
     @Test
-    @DisplayName("ECM_HEAP: digits with k/m/g, checked before the JVM starts (one line, exit 2), passed as one word, -Xms never above it")
+    @DisplayName("ECM_HEAP: digits with k/m/g from 32m to 4t, checked before the JVM starts (one line, exit 2), passed as one word")
     void ecmHeapIsValidated() throws Exception {
-        for (String bad : List.of("1.5g", "abc", "64m -Dx=1", "m", "-1m", "99999999999999999999g", "0k", "1m")) {
+        for (String bad : List.of("1.5g", "abc", "64m -Dx=1", "m", "-1m", "99999999999999999999g", "0k", "1m", "6m", "32767k",
+                "999999999999g", "4097g")) {
             Run run = run(Map.of("ECM_HEAP", bad), "check");
             assertEquals(2, run.exit(), bad);
             assertTrue(run.javaCalls().isEmpty(), bad);
             assertEquals(1, run.stderr().lines().count(), run.stderr());
             assertTrue(run.stderr().contains("ECM_HEAP"), run.stderr());
         }
-        List<String> small = run(Map.of("ECM_HEAP", "6m"), "check").last();
-        assertTrue(small.contains("-Xmx6m") && small.contains("-Xms6m") && !small.contains("-Xms8m"), small.toString());
+        List<String> small = run(Map.of("ECM_HEAP", "32m"), "check").last();
+        assertTrue(small.contains("-Xmx32m") && small.contains("-Xms8m"), small.toString());
+        assertTrue(run(Map.of("ECM_HEAP", "4096g"), "check").last().contains("-Xmx4096g"));
         List<String> big = run(Map.of("ECM_HEAP", "1G"), "check").last();
         assertTrue(big.contains("-Xmx1G") && big.contains("-Xms8m"), big.toString());
     }
